@@ -1,0 +1,166 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { z } from 'zod';
+import { InvalidArgumentError } from '../errors/tame-error.js';
+import type { TrainingObjective } from '../objective/training-objective.js';
+import type { ConstraintV1 } from '../spec/constraint-v1.js';
+import type { JSONObject } from '../spec/json-value.js';
+import { type MultiplierUpdateName, multiplierUpdateRules } from './multiplier-update.js';
+import { straightThrough } from './straight-through.js';
+
+/** Options of one multiplier; each may be set for all constraints at once or overridden per constraint. */
+export const multiplierOptionsSchema = z.object({
+  /** lambda_0; Algorithm 1 starts at 1. */
+  initialMultiplier: z.number().positive().finite().default(1),
+  /** nu in lambda_t = lambda_{t-1} exp(nu C_t). */
+  multiplierLearningRate: z.number().positive().finite().default(1e-2),
+  /** alpha of the moving average C_ma = alpha C_ma + (1 - alpha) Chat (0.99 in the paper). */
+  movingAverageDecay: z.number().min(0).max(1).lt(1).default(0.99),
+  /** Explicit bounds on lambda (every public implementation clamps; tame says so and warns at a bound). */
+  bounds: z
+    .tuple([z.number().positive(), z.number().positive()])
+    .refine(([minimum, maximum]) => minimum < maximum, 'bounds must be [minimum, maximum] with minimum < maximum')
+    .default([1e-6, 1e6]),
+  /** Anti-wind-up: largest |change of log lambda| per update. Infinity (JSON: null) keeps Algorithm 1 exact. */
+  maxLogStep: z
+    .number()
+    .positive()
+    .nullable()
+    .default(null)
+    .transform((value) => value ?? Number.POSITIVE_INFINITY),
+});
+
+export const gecoOptionsSchema = multiplierOptionsSchema.extend({
+  /** 'multiplicative' (Algorithm 1) or 'softplus-squared' (Sonnet's gradient-ascent variant). */
+  update: z.enum(['multiplicative', 'softplus-squared']).default('multiplicative'),
+  /** Steps before the first multiplier update (moving averages still run). */
+  warmupSteps: z.number().int().min(0).default(0),
+  /** Update the multipliers every this many steps. */
+  updatePeriod: z.number().int().positive().default(1),
+});
+export type GecoOptions = z.input<typeof gecoOptionsSchema>;
+type MultiplierOptions = z.output<typeof multiplierOptionsSchema>;
+
+export interface GecoConstraintEntry extends Partial<z.input<typeof multiplierOptionsSchema>> {
+  readonly constraint: ConstraintV1;
+}
+
+export interface GecoObjectiveOptions extends GecoOptions {
+  /** One multiplier per constraint; pass a constraint or `{ constraint, ...per-constraint multiplier options }`. */
+  readonly constraints: ReadonlyArray<ConstraintV1 | GecoConstraintEntry>;
+}
+
+interface ConstraintState {
+  /** C_ma; null before the first step (Algorithm 1 initialises it to the first batch value). */
+  movingAverage: number | null;
+  multiplier: JSONObject;
+}
+
+function parseOptions<SCHEMA extends z.ZodType>(schema: SCHEMA, value: unknown, where: string): z.output<SCHEMA> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new InvalidArgumentError(`${where}.${issue?.path.join('.') ?? ''}`, issue?.message ?? 'invalid');
+  }
+  return result.data;
+}
+
+/**
+ * GECO (Taming VAEs, Algorithm 1): minimise E[KL] subject to E[C_i] <= 0 through the Lagrangian
+ * L = E[KL] + sum_i lambda_i C_i, with C_i = Chat_i + sg(C_ma,i - Chat_i) and a multiplicative update of each
+ * lambda_i from its moving average. With one reconstruction constraint, lambda = 1/beta of a beta-VAE.
+ */
+export function createGecoObjective(options: GecoObjectiveOptions): TrainingObjective {
+  const { constraints: entries, ...rest } = options;
+  if (entries.length === 0) throw new InvalidArgumentError('constraints', 'GECO needs at least one constraint');
+  const shared = parseOptions(gecoOptionsSchema, rest, 'geco');
+  const rule = multiplierUpdateRules[shared.update as MultiplierUpdateName];
+  const constraints = entries.map((entry) => {
+    const { constraint, ...overrides } = 'constraint' in entry ? entry : { constraint: entry };
+    const settings: MultiplierOptions = parseOptions(
+      multiplierOptionsSchema,
+      { ...pickMultiplierOptions(rest), ...overrides },
+      `geco.constraints.${constraint.name}`,
+    );
+    return { constraint, settings };
+  });
+  const names = constraints.map(({ constraint }) => constraint.name);
+  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
+  if (duplicate !== undefined) {
+    throw new InvalidArgumentError('constraints', `two constraints are named '${duplicate}'; names must be unique`);
+  }
+  const freshState = (): ConstraintState[] =>
+    constraints.map(({ settings }) => ({
+      movingAverage: null,
+      multiplier: rule.initialState(settings.initialMultiplier, boundsOf(settings)),
+    }));
+  let states = freshState();
+
+  return {
+    name: 'geco',
+    trainableVariables: [],
+    computeLoss({ batch, output }) {
+      const kl = tf.mean(output.kl) as tf.Scalar;
+      const metrics: Record<string, tf.Scalar> = {};
+      let loss: tf.Scalar = kl;
+      constraints.forEach(({ constraint, settings }, index) => {
+        const state = states[index] as ConstraintState;
+        const evaluation = constraint.evaluate({ batch, output });
+        const measure = evaluation.measure ?? evaluation.value;
+        // Moving average, initialised to the first batch value (no zero bias).
+        const movingAverage =
+          state.movingAverage === null
+            ? tf.clone(measure)
+            : tf.add(tf.mul(settings.movingAverageDecay, state.movingAverage), tf.mul(1 - settings.movingAverageDecay, measure));
+        const constrained = straightThrough(evaluation.value, movingAverage as tf.Scalar);
+        loss = tf.add(loss, tf.mul(rule.multiplier(state.multiplier), constrained));
+        metrics[`${constraint.name}.value`] = measure;
+        metrics[`${constraint.name}.movingAverage`] = movingAverage as tf.Scalar;
+      });
+      return { loss, metrics };
+    },
+    afterStep({ step, metrics }) {
+      const logged: Record<string, number> = {};
+      const updating = step >= shared.warmupSteps && (step - shared.warmupSteps) % shared.updatePeriod === 0;
+      states = constraints.map(({ constraint, settings }, index) => {
+        const previous = states[index] as ConstraintState;
+        const movingAverage = metrics[`${constraint.name}.movingAverage`];
+        if (movingAverage === undefined) throw new Error(`GECO: no moving average was computed for '${constraint.name}'`);
+        // lambda_t = lambda_{t-1} exp(nu C_t): the forward value of C_t is the moving average.
+        const multiplier = updating
+          ? rule.update(previous.multiplier, movingAverage, {
+              learningRate: settings.multiplierLearningRate,
+              bounds: boundsOf(settings),
+              maxLogStep: settings.maxLogStep,
+            })
+          : previous.multiplier;
+        const value = rule.multiplier(multiplier);
+        const bounds = boundsOf(settings);
+        logged[`${constraint.name}.multiplier`] = value;
+        logged[`${constraint.name}.atBound`] =
+          value <= bounds.minimum * (1 + 1e-9) || value >= bounds.maximum * (1 - 1e-9) ? 1 : 0;
+        return { movingAverage, multiplier };
+      });
+      return logged;
+    },
+    getState: () => ({ constraints: Object.fromEntries(names.map((name, index) => [name, states[index] as unknown as JSONObject])) }),
+    setState(state) {
+      const saved = state.constraints as Record<string, ConstraintState> | undefined;
+      const restored = freshState();
+      names.forEach((name, index) => {
+        const entry = saved?.[name];
+        if (entry === undefined) throw new InvalidArgumentError('geco state', `no saved state for constraint '${name}'`);
+        restored[index] = { movingAverage: entry.movingAverage, multiplier: entry.multiplier };
+      });
+      states = restored;
+    },
+  };
+}
+
+function boundsOf(settings: MultiplierOptions) {
+  return { minimum: settings.bounds[0], maximum: settings.bounds[1] };
+}
+
+function pickMultiplierOptions(options: Record<string, unknown>): Record<string, unknown> {
+  const keys = Object.keys(multiplierOptionsSchema.shape);
+  return Object.fromEntries(Object.entries(options).filter(([key]) => keys.includes(key)));
+}

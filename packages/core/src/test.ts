@@ -1,0 +1,9 @@
+// Public test helpers: the conformance suites every plugin runs (first- and third-party) and small fixtures.
+// Requires vitest (optional peer dependency of @tame/core).
+export {
+  describeConstraintPluginConformance,
+  describeDatasetPluginConformance,
+  describeLikelihoodPluginConformance,
+  describeModelPluginConformance,
+} from './testing/conformance.js';
+export { createTinyVae, type TinyVaeOptions } from './testing/tiny-vae.js';
