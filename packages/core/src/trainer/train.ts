@@ -210,8 +210,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const gradients = variables.map((variable) => result.grads[variable.name] ?? tf.zerosLike(variable));
       const norm = globalNorm(gradients);
       const names = ['loss', 'gradientNorm', ...Object.keys(kept)];
-      const values = tf.tidy(() => tf.stack([result.value, norm, ...Object.values(kept)].map((tensor) => tf.reshape(tf.cast(tensor, 'float32'), [])))).dataSync();
-      norm.dispose();
+      // One read-back per step for every logged scalar.
+      const stacked = tf.tidy(() => tf.stack([result.value, norm, ...Object.values(kept)].map((tensor) => tf.reshape(tf.cast(tensor, 'float32'), []))));
+      const values = stacked.dataSync();
+      tf.dispose([stacked, norm]);
       result.value.dispose();
       for (const tensor of Object.values(kept)) tensor.dispose();
       const stepMetrics: Record<string, number> = Object.fromEntries(names.map((name, index) => [name, values[index] as number]));

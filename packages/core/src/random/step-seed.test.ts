@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { seededPermutation } from '../testing/array-dataset.js';
+import { stepSeed } from './step-seed.js';
+
+describe('stepSeed', () => {
+  it('is a pure function of (seed, step, stream) and spreads nearby inputs apart', () => {
+    expect(stepSeed(5, 10)).toBe(stepSeed(5, 10));
+    const seeds = new Set<number>();
+    for (let step = 0; step < 1000; step += 1) seeds.add(stepSeed(5, step));
+    expect(seeds.size).toBe(1000);
+    expect(stepSeed(5, 10)).not.toBe(stepSeed(6, 10));
+    expect(stepSeed(5, 10, 1)).not.toBe(stepSeed(5, 10, 0));
+    for (const seed of seeds) expect(seed >= 0 && seed <= 0x7fffffff).toBe(true);
+  });
+});
+
+describe('seededPermutation', () => {
+  it('is a permutation, deterministic for a seed, different across seeds', () => {
+    const order = seededPermutation(100, 42);
+    expect([...order].sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, index) => index));
+    expect(seededPermutation(100, 42)).toEqual(order);
+    expect(seededPermutation(100, 43)).not.toEqual(order);
+  });
+});
