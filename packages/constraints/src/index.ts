@@ -1,1 +1,6 @@
-export {};
+export {
+  createReconstructionErrorConstraint,
+  reconstructionErrorConfigSchema,
+  reconstructionErrorConstraint,
+  type ReconstructionErrorConfig,
+} from './reconstruction-error-constraint.js';

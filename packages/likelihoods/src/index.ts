@@ -1,1 +1,6 @@
-export {};
+export {
+  createGaussianLikelihood,
+  gaussianLikelihood,
+  gaussianLikelihoodConfigSchema,
+  type GaussianLikelihoodConfig,
+} from './gaussian-likelihood.js';

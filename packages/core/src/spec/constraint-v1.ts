@@ -22,6 +22,8 @@ export interface ConstraintV1 {
   readonly kappa: number;
   /** Human-readable units of kappa, e.g. 'per-pixel RMSE'. */
   readonly units: string;
+  /** Converts a constraint value C back to the units of kappa for logs (e.g. RMSE); optional. */
+  toUnits?(constraintValue: number): number;
   /** Constraint on one batch; tensors returned belong to the caller. */
   evaluate(input: { readonly batch: BatchV1; readonly output: ModelOutputV1 }): ConstraintEvaluationV1;
   dispose(): void;

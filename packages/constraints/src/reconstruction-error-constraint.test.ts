@@ -1,0 +1,46 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describeConstraintPluginConformance } from '@tame/core/test';
+import { describe, expect, it } from 'vitest';
+import { createReconstructionErrorConstraint, reconstructionErrorConstraint } from './reconstruction-error-constraint.js';
+
+describeConstraintPluginConformance(reconstructionErrorConstraint, {
+  config: { kappa: 0.1 },
+  batch: () => ({ inputs: tf.randomUniform([3, 5, 5, 1], 0, 1, 'float32', 1) }),
+  reconstruction: () => tf.randomUniform([3, 5, 5, 1], 0, 1, 'float32', 2),
+});
+
+describe('RE constraint', () => {
+  it('equals the per-image sum of squares minus D kappa^2, computed by hand', () => {
+    const constraint = createReconstructionErrorConstraint({ kappa: 0.5, name: 're' });
+    const inputs = tf.tensor2d([[0, 1], [1, 1]]).reshape([2, 2, 1, 1]);
+    const reconstruction = tf.tensor2d([[0.5, 1], [0, 0]]).reshape([2, 2, 1, 1]);
+    const { value } = constraint.evaluate({ batch: { inputs }, output: { reconstruction, kl: tf.zeros([2]) as tf.Tensor1D } });
+    // image 1: 0.25; image 2: 1 + 1 = 2; mean 1.125; minus D kappa^2 = 2 * 0.25.
+    expect(value.dataSync()[0]).toBeCloseTo(1.125 - 0.5, 6);
+    // Back in kappa's units: batch RMSE = sqrt(1.125 / 2).
+    expect(constraint.toUnits!(value.dataSync()[0]!)).toBeCloseTo(Math.sqrt(1.125 / 2), 6);
+    tf.dispose([inputs, reconstruction, value]);
+  });
+
+  it('is satisfied exactly when the RMSE is at most kappa', () => {
+    const constraint = createReconstructionErrorConstraint({ kappa: 0.1, name: 're' });
+    const inputs = tf.zeros([4, 10]);
+    for (const [offset, satisfied] of [[0.099, true], [0.101, false]] as const) {
+      const reconstruction = tf.fill([4, 10], offset);
+      const { value } = constraint.evaluate({ batch: { inputs }, output: { reconstruction, kl: tf.zeros([4]) as tf.Tensor1D } });
+      expect(value.dataSync()[0]! <= 0).toBe(satisfied);
+      tf.dispose([reconstruction, value]);
+    }
+    inputs.dispose();
+  });
+
+  it('names itself and the shapes on a mismatch', () => {
+    const constraint = createReconstructionErrorConstraint({ kappa: 0.1, name: 're' });
+    const inputs = tf.zeros([2, 4]);
+    const reconstruction = tf.zeros([2, 5]);
+    expect(() => constraint.evaluate({ batch: { inputs }, output: { reconstruction, kl: tf.zeros([2]) as tf.Tensor1D } })).toThrow(
+      /constraint 're' \(@tame\/constraints\/re\) reconstruction: shape \[2,5\] does not match the data shape \[2,4\]/,
+    );
+    tf.dispose([inputs, reconstruction]);
+  });
+});
