@@ -12,8 +12,8 @@ describeConstraintPluginConformance(reconstructionErrorConstraint, {
 describe('RE constraint', () => {
   it('equals the per-image sum of squares minus D kappa^2, computed by hand', () => {
     const constraint = createReconstructionErrorConstraint({ kappa: 0.5, name: 're' });
-    const inputs = tf.tensor2d([[0, 1], [1, 1]]).reshape([2, 2, 1, 1]);
-    const reconstruction = tf.tensor2d([[0.5, 1], [0, 0]]).reshape([2, 2, 1, 1]);
+    const inputs = tf.tensor4d([0, 1, 1, 1], [2, 2, 1, 1]);
+    const reconstruction = tf.tensor4d([0.5, 1, 0, 0], [2, 2, 1, 1]);
     const { value } = constraint.evaluate({ batch: { inputs }, output: { reconstruction, kl: tf.zeros([2]) as tf.Tensor1D } });
     // image 1: 0.25; image 2: 1 + 1 = 2; mean 1.125; minus D kappa^2 = 2 * 0.25.
     expect(value.dataSync()[0]).toBeCloseTo(1.125 - 0.5, 6);

@@ -52,7 +52,7 @@ function defaultConfig(kappa: number): TrainConfig {
     // most 0.5% per step: without this anti-wind-up the multiplier runs to its bound while the network still
     // cannot reach kappa (measured in shared/reference/geco.md).
     geco: { initialMultiplier: 1 / (2 * kappa * kappa), multiplierLearningRate: 1e-2, maxLogStep: 0.005, movingAverageDecay: 0.99, bounds: [1e-3, 1e6] },
-    steps: 1500,
+    steps: 2500,
     batchSize: 64,
     learningRate: 1e-3,
     clipGradientNorm: 1000,
