@@ -1,8 +1,11 @@
 // Registers on the wasm backend the kernels that training needs and tfjs-backend-wasm 4.22 lacks or runs slowly.
 // See packages/backend/README.md for each kernel's formula and the measured speed.
+import { batchMatMulConfig, fusedMatMulConfig } from './batch-mat-mul.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import type { KernelFn, TensorFlow, WasmKernelConfig } from './kernel-utils.js';
+import { depthwiseConv2dBackpropFilterConfig } from './depthwise-conv2d-backprop-filter.js';
+import { depthwiseConv2dBackpropInputConfig } from './depthwise-conv2d-backprop-input.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
 /** Marks a kernel function as tame's, so a second registration recognizes it and does nothing. */
@@ -19,25 +22,56 @@ function register(tf: TensorFlow, config: WasmKernelConfig): void {
   tf.registerKernel(config);
 }
 
+/** Kernels the wasm backend lacks: registered when absent (a kernel someone else registered first is kept). */
+const missingKernels = [
+  'Conv2DBackpropFilter',
+  'UnsortedSegmentSum',
+  'DepthwiseConv2dNativeBackpropFilter',
+  'DepthwiseConv2dNativeBackpropInput',
+] as const;
+/** Native kernels replaced by a wrapper that keeps calling them for the shapes they handle fast. */
+const wrappedKernels = ['Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul'] as const;
+
 /** Names of the kernels registerWasmTrainingKernels registers on 'wasm'. */
-export const wasmTrainingKernelNames = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum'] as const;
+export const wasmTrainingKernelNames: readonly string[] = [...missingKernels, ...wrappedKernels];
 
 /**
- * Registers the gradient kernels the wasm backend lacks (Conv2DBackpropFilter, UnsortedSegmentSum, ...) and replaces
- * its slow Conv2DBackpropInput by one that runs on XNNPACK's conv (keeping the native one for the shapes where it is
- * faster). Idempotent: a second call registers nothing. A kernel some other code registered first is left alone,
- * except Conv2DBackpropInput, which is wrapped.
+ * Registers on the 'wasm' backend the kernels training needs that tfjs-backend-wasm lacks (Conv2DBackpropFilter,
+ * UnsortedSegmentSum, the depthwise conv gradients), and replaces the native kernels that are slow (or wrong) for
+ * training shapes (Conv2DBackpropInput; BatchMatMul and _FusedMatMul transposed or batched) by versions that run on
+ * XNNPACK's conv/GEMM, calling the native kernel for the shapes where it is as fast. `tf` is the `@tensorflow/tfjs`
+ * module; import `@tensorflow/tfjs-backend-wasm` first. Idempotent: a second call registers nothing.
  */
 export function registerWasmTrainingKernels(tf: TensorFlow): void {
-  const missing = (name: string): boolean => tf.getKernel(name, 'wasm') === undefined;
-
-  if (missing('Conv2DBackpropFilter')) register(tf, conv2dBackpropFilterConfig(tf));
-  if (missing('UnsortedSegmentSum')) register(tf, unsortedSegmentSumConfig(tf));
-
-  const input = tf.getKernel('Conv2DBackpropInput', 'wasm');
-  if (!isTameKernel(input)) {
-    const native = input as WasmKernelConfig | undefined;
-    if (native !== undefined) tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
-    register(tf, conv2dBackpropInputConfig(tf, native));
+  if (tf.getKernel('Conv2D', 'wasm') === undefined) {
+    // Registering first would make tfjs-backend-wasm's own registration warn and replace the wrapped kernels.
+    throw new Error(
+      "registerWasmTrainingKernels: the wasm backend's kernels are not registered; import '@tensorflow/tfjs-backend-wasm' first"
+    );
   }
+  const makeMissing: Record<(typeof missingKernels)[number], () => WasmKernelConfig> = {
+    Conv2DBackpropFilter: () => conv2dBackpropFilterConfig(tf),
+    UnsortedSegmentSum: () => unsortedSegmentSumConfig(tf),
+    DepthwiseConv2dNativeBackpropFilter: () => depthwiseConv2dBackpropFilterConfig(tf),
+    DepthwiseConv2dNativeBackpropInput: () => depthwiseConv2dBackpropInputConfig(tf),
+  };
+  for (const name of missingKernels) {
+    if (tf.getKernel(name, 'wasm') === undefined) register(tf, makeMissing[name]());
+  }
+
+  const wrap = (
+    name: (typeof wrappedKernels)[number],
+    make: (native: WasmKernelConfig | undefined) => WasmKernelConfig | undefined
+  ) => {
+    const existing = tf.getKernel(name, 'wasm');
+    if (isTameKernel(existing)) return;
+    const config = make(existing as WasmKernelConfig | undefined);
+    if (config === undefined) return;
+    if (existing !== undefined) tf.unregisterKernel(name, 'wasm');
+    register(tf, config);
+  };
+  wrap('Conv2DBackpropInput', (native) => conv2dBackpropInputConfig(tf, native));
+  // The matMul wrappers run their fast cases through the native kernel: without it there is nothing to wrap.
+  wrap('BatchMatMul', (native) => (native === undefined ? undefined : batchMatMulConfig(tf, native)));
+  wrap('_FusedMatMul', (native) => (native === undefined ? undefined : fusedMatMulConfig(tf, native)));
 }

@@ -1,0 +1,238 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { compareWithCpu, float, leakedAcross, randomValues, runOn } from './test-helpers.js';
+
+type Pad = 'same' | 'valid' | number | number[][];
+interface Case {
+  x: [number, number, number, number];
+  k: [number, number];
+  cout: number;
+  s: number | [number, number];
+  pad: Pad;
+}
+
+const cases: Case[] = [
+  { x: [1, 7, 9, 3], k: [3, 3], cout: 5, s: 1, pad: 'same' },
+  { x: [2, 7, 9, 3], k: [3, 3], cout: 5, s: 2, pad: 'same' },
+  { x: [3, 13, 11, 2], k: [4, 4], cout: 3, s: 2, pad: 'valid' },
+  { x: [2, 5, 5, 1], k: [2, 3], cout: 4, s: [1, 2], pad: 'same' },
+  { x: [1, 13, 11, 5], k: [5, 5], cout: 3, s: 3, pad: 'same' },
+  { x: [2, 9, 7, 3], k: [3, 3], cout: 2, s: 3, pad: 'valid' },
+  { x: [2, 7, 9, 3], k: [1, 1], cout: 4, s: 2, pad: 'same' },
+  { x: [3, 7, 9, 6], k: [1, 1], cout: 5, s: 1, pad: 'valid' }, // 1x1 stride 1: the matMul route
+  { x: [2, 7, 9, 3], k: [2, 2], cout: 3, s: 3, pad: 'same' },
+  { x: [1, 5, 5, 1], k: [5, 5], cout: 1, s: 1, pad: 'valid' },
+  { x: [2, 8, 7, 3], k: [3, 3], cout: 4, s: [2, 3], pad: 'valid' },
+  { x: [2, 8, 8, 3], k: [3, 3], cout: 4, s: 2, pad: 1 },
+  {
+    x: [2, 8, 9, 3],
+    k: [3, 2],
+    cout: 4,
+    s: 2,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [2, 0],
+      [0, 0],
+    ],
+  },
+  { x: [5, 12, 12, 7], k: [4, 4], cout: 9, s: 2, pad: 'same' },
+];
+
+function shapes(c: Case) {
+  const filterShape: [number, number, number, number] = [c.k[0], c.k[1], c.x[3], c.cout];
+  const info = tf.backend_util.computeConv2DInfo(c.x, filterShape, c.s, 1, c.pad as 'same', 'floor');
+  return { filterShape, dyShape: info.outShape };
+}
+
+const filterGrad =
+  (c: Case, dataFormat: 'NHWC' | 'NCHW' = 'NHWC') =>
+  (x: tf.Tensor, dy: tf.Tensor) =>
+    tf.engine().runKernel(
+      'Conv2DBackpropFilter',
+      { x, dy },
+      {
+        strides: c.s,
+        pad: c.pad,
+        dataFormat,
+        ...(typeof c.pad === 'number' ? { dimRoundingMode: 'floor' } : {}),
+        filterShape: shapes(c).filterShape,
+      }
+    ) as tf.Tensor;
+
+describe('Conv2DBackpropFilter on wasm', () => {
+  it.each(cases)('matches the cpu backend for %j', async (c) => {
+    const { dyShape } = shapes(c);
+    const { error, wasm } = await compareWithCpu(tf, [float(c.x, 1), float(dyShape, 2)], filterGrad(c));
+    expect(wasm[0]?.shape).toEqual(shapes(c).filterShape);
+    expect(error).toBeLessThan(1e-5);
+  });
+
+  it('matches the cpu backend in NCHW', async () => {
+    const c: Case = { x: [2, 9, 7, 3], k: [3, 3], cout: 4, s: 2, pad: 'same' };
+    const dy = shapes(c).dyShape;
+    const nchw = (s: number[]) => [s[0], s[3], s[1], s[2]] as number[];
+    const run = (x: tf.Tensor, d: tf.Tensor) =>
+      tf.engine().runKernel(
+        'Conv2DBackpropFilter',
+        { x, dy: d },
+        {
+          strides: c.s,
+          pad: c.pad,
+          dataFormat: 'NCHW',
+          filterShape: shapes(c).filterShape,
+        }
+      ) as tf.Tensor;
+    const { error } = await compareWithCpu(tf, [float(nchw(c.x), 3), float(nchw(dy), 4)], run);
+    expect(error).toBeLessThan(1e-5);
+  });
+
+  it('gives tf.grad of conv2d w.r.t. input and filter equal to the cpu backend', async () => {
+    for (const c of [cases[1], cases[2], cases[3], cases[4], cases[7], cases[11], cases[13]] as Case[]) {
+      const { filterShape, dyShape } = shapes(c);
+      const loss = (x: tf.Tensor, w: tf.Tensor, r: tf.Tensor) =>
+        tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+          tf.sum(
+            tf.mul(
+              tf.conv2d(
+                a as tf.Tensor4D,
+                b as tf.Tensor4D,
+                c.s,
+                c.pad as 'same',
+                'NHWC',
+                1,
+                typeof c.pad === 'number' ? 'floor' : undefined
+              ),
+              r
+            )
+          )
+        )([x, w]);
+      const { error } = await compareWithCpu(tf, [float(c.x, 5), float(filterShape, 6), float(dyShape, 7)], loss);
+      expect(error).toBeLessThan(1e-5);
+    }
+  });
+
+  it('throws a clear error for dilations other than 1', () => {
+    const x = tf.zeros([1, 5, 5, 1]);
+    const dy = tf.zeros([1, 5, 5, 1]);
+    expect(() =>
+      tf.engine().runKernel(
+        'Conv2DBackpropFilter',
+        { x, dy },
+        {
+          strides: 1,
+          pad: 'same',
+          dataFormat: 'NHWC',
+          filterShape: [3, 3, 1, 1],
+          dilations: [2, 2],
+        }
+      )
+    ).toThrow(/dilations must be 1/);
+    tf.dispose([x, dy]);
+  });
+
+  it('leaves no tensor behind across repeated calls and training steps', async () => {
+    const c = cases[13] as Case;
+    const { dyShape } = shapes(c);
+    const [x, dy] = [tf.randomNormal(c.x), tf.randomNormal(dyShape)];
+    expect(leakedAcross(tf, 10, () => filterGrad(c)(x, dy))).toEqual({ tensors: 0, bytes: 0 });
+    const w = tf.variable(tf.randomNormal(shapes(c).filterShape));
+    const step = () =>
+      tf.variableGrads(() => tf.sum(tf.square(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, 'same'))));
+    expect(leakedAcross(tf, 10, step)).toEqual({ tensors: 0, bytes: 0 });
+    tf.dispose([x, dy, w]);
+  });
+});
+
+// Independent reference: central finite differences of f(x, W) = sum(conv2d(x, W) * r) in float64 plain JS.
+describe('conv2d gradients on wasm vs finite differences', () => {
+  const xShape = [2, 5, 4, 3];
+  const wShape = [3, 3, 3, 2];
+  const strides = 2;
+  const info = tf.backend_util.computeConv2DInfo(xShape as never, wShape as never, strides, 1, 'same');
+  const [n, h, w, cin] = xShape as [number, number, number, number];
+  const [kh, kw, , cout] = wShape as [number, number, number, number];
+  const { outHeight: oh, outWidth: ow } = info;
+  const xs = Float64Array.from(randomValues(n * h * w * cin, 11));
+  const ws = Float64Array.from(randomValues(kh * kw * cin * cout, 12));
+  const rs = Float64Array.from(randomValues(n * oh * ow * cout, 13));
+
+  function f(x: Float64Array, filter: Float64Array): number {
+    let total = 0;
+    for (let b = 0; b < n; b++)
+      for (let y = 0; y < oh; y++)
+        for (let z = 0; z < ow; z++)
+          for (let co = 0; co < cout; co++) {
+            let acc = 0;
+            for (let i = 0; i < kh; i++)
+              for (let j = 0; j < kw; j++) {
+                const r = y * strides + i - info.padInfo.top;
+                const c = z * strides + j - info.padInfo.left;
+                if (r < 0 || r >= h || c < 0 || c >= w) continue;
+                for (let ci = 0; ci < cin; ci++) {
+                  acc +=
+                    (x[((b * h + r) * w + c) * cin + ci] as number) *
+                    (filter[((i * kw + j) * cin + ci) * cout + co] as number);
+                }
+              }
+            total += acc * (rs[((b * oh + y) * ow + z) * cout + co] as number);
+          }
+    return total;
+  }
+
+  function numericGradient(values: Float64Array, evaluate: () => number): Float64Array {
+    const eps = 1e-3;
+    const grad = new Float64Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i] as number;
+      values[i] = v + eps;
+      const up = evaluate();
+      values[i] = v - eps;
+      const down = evaluate();
+      values[i] = v;
+      grad[i] = (up - down) / (2 * eps);
+    }
+    return grad;
+  }
+
+  it('matches tf.grads of conv2d (input and filter) and the filter kernel', async () => {
+    const dx = numericGradient(xs, () => f(xs, ws));
+    const dw = numericGradient(ws, () => f(xs, ws));
+    const [gx, gw, kernelDw] = await runOn(
+      tf,
+      'wasm',
+      [
+        { shape: xShape, values: Float32Array.from(xs), dtype: 'float32' },
+        { shape: wShape, values: Float32Array.from(ws), dtype: 'float32' },
+        { shape: [n, oh, ow, cout], values: Float32Array.from(rs), dtype: 'float32' },
+      ],
+      (x, filter, r) => [
+        ...tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+          tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, strides, 'same'), r))
+        )([x as tf.Tensor, filter as tf.Tensor]),
+        tf.engine().runKernel(
+          'Conv2DBackpropFilter',
+          { x: x as tf.Tensor, dy: r as tf.Tensor },
+          {
+            strides,
+            pad: 'same',
+            dataFormat: 'NHWC',
+            filterShape: wShape,
+          }
+        ) as tf.Tensor,
+      ]
+    );
+    const close = (a: Float64Array, b: Float64Array) => {
+      let diff = 0;
+      let scale = 1e-3;
+      b.forEach((v, i) => {
+        diff = Math.max(diff, Math.abs((a[i] as number) - v));
+        scale = Math.max(scale, Math.abs(v));
+      });
+      return diff / scale;
+    };
+    expect(close(gx!.values, dx)).toBeLessThan(1e-5);
+    expect(close(gw!.values, dw)).toBeLessThan(1e-5);
+    expect(close(kernelDw!.values, dw)).toBeLessThan(1e-5);
+  });
+});

@@ -1,0 +1,106 @@
+// Helpers for the wasm kernel tests: run the same computation on the cpu and wasm backends from identical inputs,
+// and compare with a tolerance relative to the magnitude. (No vitest import, so that it type-checks as library code.)
+import type { Tensor } from '@tensorflow/tfjs';
+import { setBackend } from '../set-backend.js';
+import type { TensorFlow } from './kernel-utils.js';
+
+export interface InputSpec {
+  shape: number[];
+  values: Float32Array | Int32Array;
+  dtype: 'float32' | 'int32';
+}
+
+export interface Output {
+  shape: number[];
+  values: Float64Array;
+}
+
+/** Deterministic uniform values in [-1, 1) (mulberry32). */
+export function randomValues(size: number, seed: number): Float32Array {
+  let state = seed >>> 0;
+  const out = new Float32Array(size);
+  for (let i = 0; i < size; i++) {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
+  }
+  return out;
+}
+
+export function float(shape: number[], seed: number): InputSpec {
+  return {
+    shape,
+    values: randomValues(
+      shape.reduce((p, d) => p * d, 1),
+      seed
+    ),
+    dtype: 'float32',
+  };
+}
+
+export function int(shape: number[], values: number[]): InputSpec {
+  return { shape, values: Int32Array.from(values), dtype: 'int32' };
+}
+
+/**
+ * Runs f on `backend` with fresh tensors made from the specs (so nothing migrates between backends) and returns the
+ * outputs' shapes and values; the previously active backend is restored.
+ */
+export async function runOn(
+  tf: TensorFlow,
+  backend: 'cpu' | 'wasm',
+  inputs: InputSpec[],
+  f: (...tensors: Tensor[]) => Tensor | Tensor[] | Record<string, Tensor>
+): Promise<Output[]> {
+  const previous = tf.getBackend();
+  if (previous !== backend) await setBackend(backend);
+  try {
+    const outputs = tf.tidy(() => {
+      const tensors = inputs.map((s) => tf.tensor(s.values, s.shape, s.dtype));
+      const result = f(...tensors);
+      return Array.isArray(result) ? result : result instanceof tf.Tensor ? [result] : Object.values(result);
+    });
+    const read = outputs.map((t) => ({ shape: [...t.shape], values: Float64Array.from(t.dataSync()) }));
+    tf.dispose(outputs);
+    return read;
+  } finally {
+    if (previous !== backend) await setBackend(previous as 'cpu' | 'wasm');
+  }
+}
+
+/** max |actual - expected| / max(max |expected|, floor); Infinity when the shapes differ. */
+export function relativeError(actual: Output, expected: Output, floor = 1e-3): number {
+  if (actual.shape.join(',') !== expected.shape.join(',')) return Infinity;
+  let diff = 0;
+  let scale = floor;
+  for (let i = 0; i < expected.values.length; i++) {
+    const e = expected.values[i] as number;
+    diff = Math.max(diff, Math.abs((actual.values[i] as number) - e));
+    scale = Math.max(scale, Math.abs(e));
+  }
+  return Number.isNaN(diff) ? Infinity : diff / scale;
+}
+
+/** Runs f on wasm and on cpu and returns the largest relative error over its outputs (and the outputs). */
+export async function compareWithCpu(
+  tf: TensorFlow,
+  inputs: InputSpec[],
+  f: (...tensors: Tensor[]) => Tensor | Tensor[] | Record<string, Tensor>
+): Promise<{ error: number; wasm: Output[]; cpu: Output[] }> {
+  const wasm = await runOn(tf, 'wasm', inputs, f);
+  const cpu = await runOn(tf, 'cpu', inputs, f);
+  if (wasm.length !== cpu.length) return { error: Infinity, wasm, cpu };
+  const error = Math.max(...wasm.map((w, i) => relativeError(w, cpu[i] as Output)));
+  return { error, wasm, cpu };
+}
+
+/** Runs `repeat` `times` in a tidy and returns how many tensors (and wasm heap bytes) were left behind. */
+export function leakedAcross(tf: TensorFlow, times: number, repeat: () => unknown): { tensors: number; bytes: number } {
+  for (let i = 0; i < 2; i++) tf.tidy(() => void repeat()); // warm up (first calls may allocate caches)
+  const before = tf.memory();
+  for (let i = 0; i < times; i++) tf.tidy(() => void repeat());
+  const after = tf.memory();
+  return { tensors: after.numTensors - before.numTensors, bytes: after.numBytes - before.numBytes };
+}
