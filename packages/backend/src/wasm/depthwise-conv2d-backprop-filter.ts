@@ -7,14 +7,10 @@
 // summed over (n, oh, ow). kh*kw small elementwise kernels, as many multiply-adds as the forward conv; unlike
 // Conv2DBackpropFilter there is no contraction over channels for XNNPACK's GEMM to speed up.
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs';
-import { asTensor, pair, type KernelArgs, type TensorFlow, type WasmKernelConfig } from './kernel-utils.js';
+import { asTensor, depthwiseConvGeometry, type DepthwiseConvGeometryAttrs, type KernelArgs, type TensorFlow, type WasmKernelConfig } from './kernel-utils.js';
 
-export interface DepthwiseConv2dBackpropFilterAttrs {
+export interface DepthwiseConv2dBackpropFilterAttrs extends DepthwiseConvGeometryAttrs {
   filterShape: [number, number, number, number];
-  strides: number | [number, number];
-  pad: 'valid' | 'same' | number | number[][];
-  dilations?: number | [number, number];
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
 /** dW of depthwiseConv2d(x, W) for the upstream gradient dy. Call inside tf.tidy. */
@@ -24,30 +20,16 @@ export function depthwiseConv2dBackpropFilter(
   dy: Tensor4D,
   attrs: DepthwiseConv2dBackpropFilterAttrs
 ): Tensor4D {
-  const [dilationH, dilationW] = pair(attrs.dilations ?? 1, 'dilations');
-  if (dilationH !== 1 || dilationW !== 1) {
-    throw new Error(
-      `tame wasm DepthwiseConv2dNativeBackpropFilter: dilations must be 1, got ${JSON.stringify(attrs.dilations)}`
-    );
-  }
   const [batch, inHeight, inWidth, inChannels] = x.shape;
   const [kh, kw, , multiplier] = attrs.filterShape;
-  const info = tf.backend_util.computeConv2DInfo(
+  const { strideHeight: sh, strideWidth: sw, outHeight, outWidth, outChannels, padInfo } = depthwiseConvGeometry(
+    tf,
+    'DepthwiseConv2dNativeBackpropFilter',
     x.shape,
     attrs.filterShape,
-    attrs.strides,
-    1,
-    attrs.pad as 'same',
-    attrs.dimRoundingMode,
-    true
+    dy,
+    attrs
   );
-  const { strideHeight: sh, strideWidth: sw, outHeight, outWidth, outChannels, padInfo } = info;
-  if (dy.shape[1] !== outHeight || dy.shape[2] !== outWidth || dy.shape[3] !== outChannels) {
-    throw new Error(
-      `tame wasm DepthwiseConv2dNativeBackpropFilter: dy shape [${dy.shape.join(', ')}] does not match the forward ` +
-        `output [${batch}, ${outHeight}, ${outWidth}, ${outChannels}]`
-    );
-  }
   const padBottom = Math.max(0, (outHeight - 1) * sh + kh - inHeight - padInfo.top);
   const padRight = Math.max(0, (outWidth - 1) * sw + kw - inWidth - padInfo.left);
   const padded =

@@ -9,14 +9,10 @@
 // The wasm DepthwiseConv2dNative kernel runs this on XNNPACK. A depthwise conv is cheap (kh*kw MACs per value), so the
 // (s*s)-fold zero work of the dilation is not worth the phase decomposition used for Conv2DBackpropInput.
 import type { Tensor4D } from '@tensorflow/tfjs';
-import { asTensor, pair, type KernelArgs, type TensorFlow, type WasmKernelConfig } from './kernel-utils.js';
+import { asTensor, depthwiseConvGeometry, type DepthwiseConvGeometryAttrs, type KernelArgs, type TensorFlow, type WasmKernelConfig } from './kernel-utils.js';
 
-export interface DepthwiseConv2dBackpropInputAttrs {
+export interface DepthwiseConv2dBackpropInputAttrs extends DepthwiseConvGeometryAttrs {
   inputShape: [number, number, number, number];
-  strides: number | [number, number];
-  pad: 'valid' | 'same' | number | number[][];
-  dilations?: number | [number, number];
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
 /** dx of depthwiseConv2d(x, W) for the upstream gradient dy. Call inside tf.tidy. */
@@ -26,30 +22,16 @@ export function depthwiseConv2dBackpropInput(
   filter: Tensor4D,
   attrs: DepthwiseConv2dBackpropInputAttrs
 ): Tensor4D {
-  const [dilationH, dilationW] = pair(attrs.dilations ?? 1, 'dilations');
-  if (dilationH !== 1 || dilationW !== 1) {
-    throw new Error(
-      `tame wasm DepthwiseConv2dNativeBackpropInput: dilations must be 1, got ${JSON.stringify(attrs.dilations)}`
-    );
-  }
   const [batch, inHeight, inWidth, inChannels] = attrs.inputShape;
   const [kh, kw, , multiplier] = filter.shape;
-  const info = tf.backend_util.computeConv2DInfo(
+  const { strideHeight: sh, strideWidth: sw, outHeight, outWidth, outChannels, padInfo } = depthwiseConvGeometry(
+    tf,
+    'DepthwiseConv2dNativeBackpropInput',
     attrs.inputShape,
     filter.shape,
-    attrs.strides,
-    1,
-    attrs.pad as 'same',
-    attrs.dimRoundingMode,
-    true
+    dy,
+    attrs
   );
-  const { strideHeight: sh, strideWidth: sw, outHeight, outWidth, outChannels, padInfo } = info;
-  if (dy.shape[1] !== outHeight || dy.shape[2] !== outWidth || dy.shape[3] !== outChannels) {
-    throw new Error(
-      `tame wasm DepthwiseConv2dNativeBackpropInput: dy shape [${dy.shape.join(', ')}] does not match the forward ` +
-        `output [${batch}, ${outHeight}, ${outWidth}, ${outChannels}]`
-    );
-  }
   let dilated: Tensor4D = dy;
   if (sh > 1 || sw > 1) {
     const spread = tf.pad(tf.reshape(dy, [batch, outHeight, 1, outWidth, 1, outChannels]), [

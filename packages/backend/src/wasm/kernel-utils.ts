@@ -83,3 +83,45 @@ export function pair(value: unknown, name: string): [number, number] {
   if (value == null) return [1, 1];
   throw new Error(`expected ${name} to be a number or a pair of numbers, got ${JSON.stringify(value)}`);
 }
+
+/** Attributes every depthwise-conv gradient kernel receives. */
+export interface DepthwiseConvGeometryAttrs {
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | number[][];
+  dilations?: number | [number, number];
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+/**
+ * The forward geometry of depthwiseConv2d(x: inputShape, W: filterShape), after checking that dilations are 1 (the
+ * only case tame's kernels implement) and that dy has the forward output's shape. Errors name the kernel.
+ */
+export function depthwiseConvGeometry(
+  tf: TensorFlow,
+  kernelName: string,
+  inputShape: [number, number, number, number],
+  filterShape: [number, number, number, number],
+  dy: Tensor4D,
+  attrs: DepthwiseConvGeometryAttrs
+) {
+  const [dilationH, dilationW] = pair(attrs.dilations ?? 1, 'dilations');
+  if (dilationH !== 1 || dilationW !== 1) {
+    throw new Error(`tame wasm ${kernelName}: dilations must be 1, got ${JSON.stringify(attrs.dilations)}`);
+  }
+  const info = tf.backend_util.computeConv2DInfo(
+    inputShape,
+    filterShape,
+    attrs.strides,
+    1,
+    attrs.pad as 'same',
+    attrs.dimRoundingMode,
+    true
+  );
+  if (dy.shape[1] !== info.outHeight || dy.shape[2] !== info.outWidth || dy.shape[3] !== info.outChannels) {
+    throw new Error(
+      `tame wasm ${kernelName}: dy shape [${dy.shape.join(', ')}] does not match the forward ` +
+        `output [${inputShape[0]}, ${info.outHeight}, ${info.outWidth}, ${info.outChannels}]`
+    );
+  }
+  return info;
+}
