@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { compareWithCpu, float, leakedAcross, randomValues, runOn } from './test-helpers.js';
+import { compareWithCpu, convObjective, float, leakedAcross, numericGradient, randomValues, runOn } from './test-helpers.js';
 
 type Pad = 'same' | 'valid' | number | number[][];
 interface Case {
@@ -157,43 +157,8 @@ describe('conv2d gradients on wasm vs finite differences', () => {
   const ws = Float64Array.from(randomValues(kh * kw * cin * cout, 12));
   const rs = Float64Array.from(randomValues(n * oh * ow * cout, 13));
 
-  function f(x: Float64Array, filter: Float64Array): number {
-    let total = 0;
-    for (let b = 0; b < n; b++)
-      for (let y = 0; y < oh; y++)
-        for (let z = 0; z < ow; z++)
-          for (let co = 0; co < cout; co++) {
-            let acc = 0;
-            for (let i = 0; i < kh; i++)
-              for (let j = 0; j < kw; j++) {
-                const r = y * strides + i - info.padInfo.top;
-                const c = z * strides + j - info.padInfo.left;
-                if (r < 0 || r >= h || c < 0 || c >= w) continue;
-                for (let ci = 0; ci < cin; ci++) {
-                  acc +=
-                    (x[((b * h + r) * w + c) * cin + ci] as number) *
-                    (filter[((i * kw + j) * cin + ci) * cout + co] as number);
-                }
-              }
-            total += acc * (rs[((b * oh + y) * ow + z) * cout + co] as number);
-          }
-    return total;
-  }
-
-  function numericGradient(values: Float64Array, evaluate: () => number): Float64Array {
-    const eps = 1e-3;
-    const grad = new Float64Array(values.length);
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i] as number;
-      values[i] = v + eps;
-      const up = evaluate();
-      values[i] = v - eps;
-      const down = evaluate();
-      values[i] = v;
-      grad[i] = (up - down) / (2 * eps);
-    }
-    return grad;
-  }
+  const geometry = { n, h, w, cin, kh, kw, cout, oh, ow, stride: strides, padTop: info.padInfo.top, padLeft: info.padInfo.left };
+  const f = (x: Float64Array, filter: Float64Array) => convObjective(geometry, x, filter, rs);
 
   it('matches tf.grads of conv2d (input and filter) and the filter kernel', async () => {
     const dx = numericGradient(xs, () => f(xs, ws));

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { conv2dBackpropInputByPhases, usePhaseDecomposition } from './conv2d-backprop-input.js';
-import { compareWithCpu, float, leakedAcross, randomValues, relativeError, runOn } from './test-helpers.js';
+import { compareWithCpu, convObjective, float, leakedAcross, numericGradient, randomValues, relativeError, runOn } from './test-helpers.js';
 
 type Pad = 'same' | 'valid' | number | number[][];
 interface Case {
@@ -168,37 +168,8 @@ describe('conv2d input gradient on wasm vs finite differences', () => {
     const xs = Float64Array.from(randomValues(n * h * w * cin, 21));
     const ws = Float64Array.from(randomValues(kh * kw * cin * cout, 22));
     const rs = Float64Array.from(randomValues(n * oh * ow * cout, 23));
-    const f = () => {
-      let total = 0;
-      for (let b = 0; b < n; b++)
-        for (let y = 0; y < oh; y++)
-          for (let z = 0; z < ow; z++)
-            for (let co = 0; co < cout; co++) {
-              let acc = 0;
-              for (let i = 0; i < kh; i++)
-                for (let j = 0; j < kw; j++) {
-                  const r = y * s + i - info.padInfo.top;
-                  const c = z * s + j - info.padInfo.left;
-                  if (r < 0 || r >= h || c < 0 || c >= w) continue;
-                  for (let ci = 0; ci < cin; ci++) {
-                    acc +=
-                      (xs[((b * h + r) * w + c) * cin + ci] as number) *
-                      (ws[((i * kw + j) * cin + ci) * cout + co] as number);
-                  }
-                }
-              total += acc * (rs[((b * oh + y) * ow + z) * cout + co] as number);
-            }
-      return total;
-    };
-    const eps = 1e-3;
-    const numeric = xs.map((v, i) => {
-      xs[i] = v + eps;
-      const up = f();
-      xs[i] = v - eps;
-      const down = f();
-      xs[i] = v;
-      return (up - down) / (2 * eps);
-    });
+    const geometry = { n, h, w, cin, kh, kw, cout, oh, ow, stride: s, padTop: info.padInfo.top, padLeft: info.padInfo.left };
+    const numeric = numericGradient(xs, () => convObjective(geometry, xs, ws, rs));
     const [byPhases, byGrad] = await runOn(
       tf,
       'wasm',

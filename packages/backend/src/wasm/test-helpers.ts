@@ -104,3 +104,58 @@ export function leakedAcross(tf: TensorFlow, times: number, repeat: () => unknow
   const after = tf.memory();
   return { tensors: after.numTensors - before.numTensors, bytes: after.numBytes - before.numBytes };
 }
+
+/** Geometry of one NHWC conv2d with an HWIO filter, for the float64 reference below. */
+export interface ConvGeometry {
+  n: number;
+  h: number;
+  w: number;
+  cin: number;
+  kh: number;
+  kw: number;
+  cout: number;
+  oh: number;
+  ow: number;
+  stride: number;
+  padTop: number;
+  padLeft: number;
+}
+
+/** f(x, W) = sum(conv2d(x, W) * r) in float64 plain JS: a reference independent of tfjs. */
+export function convObjective(g: ConvGeometry, x: Float64Array, filter: Float64Array, r: Float64Array): number {
+  let total = 0;
+  for (let b = 0; b < g.n; b++)
+    for (let y = 0; y < g.oh; y++)
+      for (let z = 0; z < g.ow; z++)
+        for (let co = 0; co < g.cout; co++) {
+          let acc = 0;
+          for (let i = 0; i < g.kh; i++)
+            for (let j = 0; j < g.kw; j++) {
+              const row = y * g.stride + i - g.padTop;
+              const col = z * g.stride + j - g.padLeft;
+              if (row < 0 || row >= g.h || col < 0 || col >= g.w) continue;
+              for (let ci = 0; ci < g.cin; ci++) {
+                acc +=
+                  (x[((b * g.h + row) * g.w + col) * g.cin + ci] as number) *
+                  (filter[((i * g.kw + j) * g.cin + ci) * g.cout + co] as number);
+              }
+            }
+          total += acc * (r[((b * g.oh + y) * g.ow + z) * g.cout + co] as number);
+        }
+  return total;
+}
+
+/** Central finite differences of evaluate() with respect to `values` (perturbed in place and restored). */
+export function numericGradient(values: Float64Array, evaluate: () => number, eps = 1e-3): Float64Array {
+  const grad = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    values[i] = v + eps;
+    const up = evaluate();
+    values[i] = v - eps;
+    const down = evaluate();
+    values[i] = v;
+    grad[i] = (up - down) / (2 * eps);
+  }
+  return grad;
+}
