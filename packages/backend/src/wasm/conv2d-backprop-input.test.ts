@@ -1,41 +1,23 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { conv2dBackpropInputByPhases, usePhaseDecomposition } from './conv2d-backprop-input.js';
-import { compareWithCpu, convObjective, float, leakedAcross, numericGradient, randomValues, relativeError, runOn } from './test-helpers.js';
+import {
+  compareWithCpu,
+  type ConvCase,
+  type ConvPad,
+  convCaseShapes as shapes,
+  convObjective,
+  float,
+  leakedAcross,
+  numericGradient,
+  randomValues,
+  relativeError,
+  runOn,
+  sharedConvCases,
+} from './test-helpers.js';
 
-type Pad = 'same' | 'valid' | number | number[][];
-interface Case {
-  x: [number, number, number, number]; // the conv's input shape = the gradient's shape
-  k: [number, number];
-  cout: number;
-  s: number | [number, number];
-  pad: Pad;
-}
-
-const cases: Case[] = [
-  { x: [1, 7, 9, 3], k: [3, 3], cout: 5, s: 1, pad: 'same' },
-  { x: [2, 7, 9, 3], k: [3, 3], cout: 5, s: 2, pad: 'same' },
-  { x: [3, 13, 11, 2], k: [4, 4], cout: 3, s: 2, pad: 'valid' },
-  { x: [2, 5, 5, 1], k: [2, 3], cout: 4, s: [1, 2], pad: 'same' },
-  { x: [1, 13, 11, 5], k: [5, 5], cout: 3, s: 3, pad: 'same' },
-  { x: [2, 9, 7, 3], k: [3, 3], cout: 2, s: 3, pad: 'valid' },
-  { x: [2, 7, 9, 3], k: [1, 1], cout: 4, s: 2, pad: 'same' },
-  { x: [2, 7, 9, 3], k: [2, 2], cout: 3, s: 3, pad: 'same' },
-  { x: [1, 5, 5, 1], k: [5, 5], cout: 1, s: 1, pad: 'valid' },
-  { x: [2, 8, 7, 3], k: [3, 3], cout: 4, s: [2, 3], pad: 'valid' },
-  { x: [2, 8, 8, 3], k: [3, 3], cout: 4, s: 2, pad: 1 },
-  {
-    x: [2, 8, 9, 3],
-    k: [3, 2],
-    cout: 4,
-    s: 2,
-    pad: [
-      [0, 0],
-      [1, 2],
-      [2, 0],
-      [0, 0],
-    ],
-  },
+const cases: ConvCase[] = [
+  ...sharedConvCases,
   {
     x: [2, 10, 10, 3],
     k: [3, 3],
@@ -52,24 +34,18 @@ const cases: Case[] = [
   { x: [5, 14, 14, 8], k: [4, 4], cout: 16, s: 2, pad: 'same' },
 ];
 
-function shapes(c: Case) {
-  const filterShape: [number, number, number, number] = [c.k[0], c.k[1], c.x[3], c.cout];
-  const info = tf.backend_util.computeConv2DInfo(c.x, filterShape, c.s, 1, c.pad as 'same', 'floor');
-  return { filterShape, dyShape: info.outShape };
-}
-
-const rounding = (pad: Pad) => (typeof pad === 'number' ? ('floor' as const) : undefined);
+const rounding = (pad: ConvPad) => (typeof pad === 'number' ? ('floor' as const) : undefined);
 /** dimRoundingMode as a kernel attribute (absent unless the pad is a number). */
-const roundingAttr = (pad: Pad): { dimRoundingMode?: 'floor' } =>
+const roundingAttr = (pad: ConvPad): { dimRoundingMode?: 'floor' } =>
   typeof pad === 'number' ? { dimRoundingMode: 'floor' } : {};
-const attrsOf = (c: Case) => ({
+const attrsOf = (c: ConvCase) => ({
   inputShape: c.x,
   strides: c.s,
   pad: c.pad,
   dataFormat: 'NHWC' as const,
   ...roundingAttr(c.pad),
 });
-const registered = (c: Case) => (dy: tf.Tensor, filter: tf.Tensor) =>
+const registered = (c: ConvCase) => (dy: tf.Tensor, filter: tf.Tensor) =>
   tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, attrsOf(c)) as tf.Tensor;
 
 describe('Conv2DBackpropInput on wasm (phase decomposition)', () => {
@@ -88,7 +64,7 @@ describe('Conv2DBackpropInput on wasm (phase decomposition)', () => {
   });
 
   it('matches the cpu backend in NCHW', async () => {
-    const c: Case = { x: [2, 9, 7, 3], k: [3, 3], cout: 4, s: 2, pad: 'same' };
+    const c: ConvCase = { x: [2, 9, 7, 3], k: [3, 3], cout: 4, s: 2, pad: 'same' };
     const { filterShape, dyShape } = shapes(c);
     const nchw = (s: number[]) => [s[0], s[3], s[1], s[2]] as [number, number, number, number];
     const attrs = { ...attrsOf(c), inputShape: nchw(c.x), dataFormat: 'NCHW' as const };
@@ -112,7 +88,7 @@ describe('Conv2DBackpropInput on wasm (phase decomposition)', () => {
   });
 
   it('gives tf.grad of conv2d and of conv2dTranspose w.r.t. input and filter equal to the cpu backend', async () => {
-    for (const c of [cases[1], cases[2], cases[4], cases[13], cases[14]] as Case[]) {
+    for (const c of [cases[1], cases[2], cases[4], cases[13], cases[14]] as ConvCase[]) {
       const { filterShape, dyShape } = shapes(c);
       const round = rounding(c.pad);
       const conv = (x: tf.Tensor, w: tf.Tensor, r: tf.Tensor) =>
@@ -137,11 +113,11 @@ describe('Conv2DBackpropInput on wasm (phase decomposition)', () => {
   });
 
   it('leaves no tensor behind across repeated calls and training steps', () => {
-    const c = cases[14] as Case;
+    const c = cases[14] as ConvCase;
     const { filterShape, dyShape } = shapes(c);
     const [dy, w] = [tf.randomNormal(dyShape), tf.randomNormal(filterShape)];
     expect(leakedAcross(tf, 10, () => registered(c)(dy, w))).toEqual({ tensors: 0, bytes: 0 });
-    const tiny = cases[0] as Case; // the native route
+    const tiny = cases[0] as ConvCase; // the native route
     const [dy0, w0] = [tf.randomNormal(shapes(tiny).dyShape), tf.randomNormal(shapes(tiny).filterShape)];
     expect(leakedAcross(tf, 10, () => registered(tiny)(dy0, w0))).toEqual({ tensors: 0, bytes: 0 });
     const v = tf.variable(tf.randomNormal(filterShape));

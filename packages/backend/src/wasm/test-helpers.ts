@@ -1,5 +1,6 @@
 // Helpers for the wasm kernel tests: run the same computation on the cpu and wasm backends from identical inputs,
 // and compare with a tolerance relative to the magnitude. (No vitest import, so that it type-checks as library code.)
+import * as tf from '@tensorflow/tfjs';
 import type { Tensor } from '@tensorflow/tfjs';
 import { setBackend } from '../set-backend.js';
 import type { TensorFlow } from './kernel-utils.js';
@@ -158,4 +159,49 @@ export function numericGradient(values: Float64Array, evaluate: () => number, ep
     grad[i] = (up - down) / (2 * eps);
   }
   return grad;
+}
+
+export type ConvPad = 'same' | 'valid' | number | number[][];
+
+/** One conv2d gradient-check case: x is the conv's input shape (NHWC), k the filter size, s the strides. */
+export interface ConvCase {
+  x: [number, number, number, number];
+  k: [number, number];
+  cout: number;
+  s: number | [number, number];
+  pad: ConvPad;
+}
+
+/** Odd shapes, strides 1-3 (and mixed), same / valid / numeric / explicit pads, batch 1 and > 1. */
+export const sharedConvCases: readonly ConvCase[] = [
+  { x: [1, 7, 9, 3], k: [3, 3], cout: 5, s: 1, pad: 'same' },
+  { x: [2, 7, 9, 3], k: [3, 3], cout: 5, s: 2, pad: 'same' },
+  { x: [3, 13, 11, 2], k: [4, 4], cout: 3, s: 2, pad: 'valid' },
+  { x: [2, 5, 5, 1], k: [2, 3], cout: 4, s: [1, 2], pad: 'same' },
+  { x: [1, 13, 11, 5], k: [5, 5], cout: 3, s: 3, pad: 'same' },
+  { x: [2, 9, 7, 3], k: [3, 3], cout: 2, s: 3, pad: 'valid' },
+  { x: [2, 7, 9, 3], k: [1, 1], cout: 4, s: 2, pad: 'same' },
+  { x: [2, 7, 9, 3], k: [2, 2], cout: 3, s: 3, pad: 'same' },
+  { x: [1, 5, 5, 1], k: [5, 5], cout: 1, s: 1, pad: 'valid' },
+  { x: [2, 8, 7, 3], k: [3, 3], cout: 4, s: [2, 3], pad: 'valid' },
+  { x: [2, 8, 8, 3], k: [3, 3], cout: 4, s: 2, pad: 1 },
+  {
+    x: [2, 8, 9, 3],
+    k: [3, 2],
+    cout: 4,
+    s: 2,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [2, 0],
+      [0, 0],
+    ],
+  },
+];
+
+/** The filter shape and the forward output (= dy) shape of a case. */
+export function convCaseShapes(c: ConvCase) {
+  const filterShape: [number, number, number, number] = [c.k[0], c.k[1], c.x[3], c.cout];
+  const info = tf.backend_util.computeConv2DInfo(c.x, filterShape, c.s, 1, c.pad as 'same', 'floor');
+  return { filterShape, dyShape: info.outShape };
 }
