@@ -125,16 +125,16 @@ export function createGecoObjective(options: GecoObjectiveOptions): TrainingObje
         const previous = states[index] as ConstraintState;
         const movingAverage = metrics[`${constraint.name}.movingAverage`];
         if (movingAverage === undefined) throw new Error(`GECO: no moving average was computed for '${constraint.name}'`);
+        const bounds = boundsOf(settings);
         // lambda_t = lambda_{t-1} exp(nu C_t): the forward value of C_t is the moving average.
         const multiplier = updating
           ? rule.update(previous.multiplier, movingAverage, {
               learningRate: settings.multiplierLearningRate,
-              bounds: boundsOf(settings),
+              bounds,
               maxLogStep: settings.maxLogStep,
             })
           : previous.multiplier;
         const value = rule.multiplier(multiplier);
-        const bounds = boundsOf(settings);
         logged[`${constraint.name}.multiplier`] = value;
         logged[`${constraint.name}.atBound`] =
           value <= bounds.minimum * (1 + 1e-9) || value >= bounds.maximum * (1 - 1e-9) ? 1 : 0;
