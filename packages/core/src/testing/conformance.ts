@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { encodeModelWeights, loadModelWeights, readModelWeightsHeader } from '../checkpoint/model-weights.js';
 import { parsePluginConfig } from '../plugin/parse-plugin-config.js';
 import { assertSupportedPlugin } from '../plugin/registry.js';
 import type { BatchV1 } from '../spec/batch-v1.js';
@@ -71,6 +72,23 @@ export function describeModelPluginConformance<CONFIG>(
       const variableCount = model.trainableVariables.length;
       model.dispose();
       expect(tf.memory().numTensors).toBe(withModel - variableCount);
+    });
+
+    it('round-trips its weights exactly through the model-weights format', () => {
+      const model = plugin.create(parsePluginConfig(plugin, options.config));
+      const batch = options.batch();
+      const bytes = encodeModelWeights(model);
+      expect(readModelWeightsHeader(bytes, 'memory')).toEqual({ modelId: model.id, config: model.getConfig() });
+      const original = model.forward(batch, { seed: 3, training: false });
+      const expected = Array.from(original.reconstruction.dataSync());
+      disposeOutput(original);
+      for (const variable of model.trainableVariables) tf.tidy(() => variable.assign(tf.add(variable, 0.5)));
+      loadModelWeights(model, bytes, 'memory');
+      const restored = model.forward(batch, { seed: 3, training: false });
+      expect(Array.from(restored.reconstruction.dataSync())).toEqual(expected);
+      disposeOutput(restored);
+      tf.dispose([batch.inputs, batch.context, batch.labels].filter((tensor) => tensor !== undefined));
+      model.dispose();
     });
   });
 }

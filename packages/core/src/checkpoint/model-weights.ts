@@ -1,0 +1,61 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { CheckpointError } from '../errors/tame-error.js';
+import type { JSONObject } from '../spec/json-value.js';
+import type { ModelV1 } from '../spec/model-v1.js';
+import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-format.js';
+
+/** What a model-weights file holds besides the tensors: enough to recreate the model before loading. */
+export interface ModelWeightsHeader {
+  readonly modelId: string;
+  readonly config: JSONObject;
+}
+
+/**
+ * Saves a model's trainable variables (by name, float32, exact bits) with its plugin id and resolved config, in the
+ * checkpoint format (magic, version, CRC-32). Independent of any tfjs IO handler, so it works in every runtime.
+ */
+export function encodeModelWeights(model: ModelV1): Uint8Array {
+  const tensors = model.trainableVariables.map((variable) => ({
+    name: variable.name,
+    shape: [...variable.shape],
+    values: variable.dataSync() as Float32Array,
+  }));
+  const state: JSONObject = { kind: 'model-weights', modelId: model.id, config: model.getConfig() };
+  return encodeCheckpoint({ step: 0, state, tensors });
+}
+
+/** Reads the header of a model-weights file, to create the model (plugin `modelId`, `config`) before loading. */
+export function readModelWeightsHeader(bytes: Uint8Array, location: string): ModelWeightsHeader {
+  const { state } = decodeCheckpoint(bytes, location);
+  if (state['kind'] !== 'model-weights' || typeof state['modelId'] !== 'string' || typeof state['config'] !== 'object' || state['config'] === null) {
+    throw new CheckpointError(location, 'not a model-weights file (its header has no model id and config)');
+  }
+  return { modelId: state['modelId'], config: state['config'] as JSONObject };
+}
+
+/**
+ * Assigns saved values to the model's variables. Every variable must be present with the same shape, and the file
+ * must hold no unknown tensor: a partial load would silently train or sample from a half-initialised model.
+ */
+export function loadModelWeights(model: ModelV1, bytes: Uint8Array, location: string): void {
+  const { state, tensors } = decodeCheckpoint(bytes, location);
+  if (state['modelId'] !== model.id) {
+    throw new CheckpointError(location, `holds weights of model '${String(state['modelId'])}', not '${model.id}'`);
+  }
+  const saved = new Map(tensors.map((tensor) => [tensor.name, tensor]));
+  for (const variable of model.trainableVariables) {
+    const tensor = saved.get(variable.name);
+    if (tensor === undefined) throw new CheckpointError(location, `has no values for variable '${variable.name}'`);
+    if (tensor.shape.length !== variable.shape.length || tensor.shape.some((size, axis) => size !== variable.shape[axis])) {
+      throw new CheckpointError(location, `variable '${variable.name}' has shape [${tensor.shape}] in the file but [${variable.shape}] in the model`);
+    }
+    saved.delete(variable.name);
+  }
+  if (saved.size > 0) {
+    throw new CheckpointError(location, `holds variables the model does not have: ${[...saved.keys()].join(', ')} (different config?)`);
+  }
+  for (const tensor of tensors) {
+    const variable = model.trainableVariables.find((candidate) => candidate.name === tensor.name) as tf.Variable;
+    tf.tidy(() => variable.assign(tf.tensor(tensor.values, [...tensor.shape], 'float32')));
+  }
+}
