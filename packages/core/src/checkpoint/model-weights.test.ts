@@ -37,4 +37,17 @@ describe('model weights', () => {
     model.dispose();
     other.dispose();
   });
+
+  it('saves and restores non-trainable state with the weights', () => {
+    const tiny = createTinyVae({ inputSize: 4, latentSize: 2, seed: 1, name: 'with-state' });
+    const priorVariance = tf.variable(tf.tensor1d([1.5, 2.5]), false, 'with-state/prior-variance');
+    const model = { ...tiny, nonTrainableVariables: [priorVariance] };
+    const bytes = encodeModelWeights(model);
+    priorVariance.assign(tf.tensor1d([9, 9]));
+    loadModelWeights(model, bytes, 'memory');
+    expect(Array.from(priorVariance.dataSync())).toEqual([1.5, 2.5]);
+    expect(() => loadModelWeights(tiny, bytes, 'f')).toThrow(/does not have: with-state\/prior-variance/);
+    priorVariance.dispose();
+    tiny.dispose();
+  });
 });

@@ -4,6 +4,10 @@ import type { JSONObject } from '../spec/json-value.js';
 import type { ModelV1 } from '../spec/model-v1.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-format.js';
 
+function savedVariablesOf(model: ModelV1): readonly tf.Variable[] {
+  return [...model.trainableVariables, ...(model.nonTrainableVariables ?? [])];
+}
+
 /** What a model-weights file holds besides the tensors: enough to recreate the model before loading. */
 export interface ModelWeightsHeader {
   readonly modelId: string;
@@ -11,11 +15,11 @@ export interface ModelWeightsHeader {
 }
 
 /**
- * Saves a model's trainable variables (by name, float32, exact bits) with its plugin id and resolved config, in the
+ * Saves a model's trainable and non-trainable variables (by name, float32, exact bits) with its plugin id and resolved config, in the
  * checkpoint format (magic, version, CRC-32). Independent of any tfjs IO handler, so it works in every runtime.
  */
 export function encodeModelWeights(model: ModelV1): Uint8Array {
-  const tensors = model.trainableVariables.map((variable) => ({
+  const tensors = savedVariablesOf(model).map((variable) => ({
     name: variable.name,
     shape: [...variable.shape],
     values: variable.dataSync() as Float32Array,
@@ -43,7 +47,8 @@ export function loadModelWeights(model: ModelV1, bytes: Uint8Array, location: st
     throw new CheckpointError(location, `holds weights of model '${String(state['modelId'])}', not '${model.id}'`);
   }
   const saved = new Map(tensors.map((tensor) => [tensor.name, tensor]));
-  for (const variable of model.trainableVariables) {
+  const variables = savedVariablesOf(model);
+  for (const variable of variables) {
     const tensor = saved.get(variable.name);
     if (tensor === undefined) throw new CheckpointError(location, `has no values for variable '${variable.name}'`);
     if (tensor.shape.length !== variable.shape.length || tensor.shape.some((size, axis) => size !== variable.shape[axis])) {
@@ -55,7 +60,7 @@ export function loadModelWeights(model: ModelV1, bytes: Uint8Array, location: st
     throw new CheckpointError(location, `holds variables the model does not have: ${[...saved.keys()].join(', ')} (different config?)`);
   }
   for (const tensor of tensors) {
-    const variable = model.trainableVariables.find((candidate) => candidate.name === tensor.name) as tf.Variable;
+    const variable = variables.find((candidate) => candidate.name === tensor.name) as tf.Variable;
     tf.tidy(() => variable.assign(tf.tensor(tensor.values, [...tensor.shape], 'float32')));
   }
 }

@@ -40,6 +40,11 @@ export interface ModelV1 {
   readonly id: string;
   /** Every variable the optimizer updates; names are prefixed with the model's short name and unique. */
   readonly trainableVariables: readonly Variable[];
+  /**
+   * State that is not optimised but belongs to the weights (e.g. a moving estimate of prior variances): saved in
+   * checkpoints and model-weights files, restored with them, never given to the optimizer.
+   */
+  readonly nonTrainableVariables?: readonly Variable[];
   forward(batch: BatchV1, options: ModelForwardOptionsV1): ModelOutputV1;
   /** Decoded samples from the prior, [count, ...dataShape]. */
   sample(options: ModelSampleOptionsV1): Tensor;

@@ -69,7 +69,7 @@ export function describeModelPluginConformance<CONFIG>(
       }
       tf.dispose([batch.inputs, batch.context, batch.labels].filter((tensor) => tensor !== undefined));
       const withModel = tf.memory().numTensors;
-      const variableCount = model.trainableVariables.length;
+      const variableCount = model.trainableVariables.length + (model.nonTrainableVariables?.length ?? 0);
       model.dispose();
       expect(tf.memory().numTensors).toBe(withModel - variableCount);
     });

@@ -80,10 +80,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const seed = options.seed ?? 0;
   const callbacks = options.callbacks ?? [];
   const variables = [...model.trainableVariables, ...objective.trainableVariables];
-  const variableNames = variables.map((variable) => variable.name);
+  // Checkpoints also hold the model's non-trainable state (e.g. BILBO's moving prior variances).
+  const savedVariables = [...variables, ...(model.nonTrainableVariables ?? [])];
+  const variableNames = savedVariables.map((variable) => variable.name);
   const duplicateName = variableNames.find((name, index) => variableNames.indexOf(name) !== index);
   if (duplicateName !== undefined) {
-    throw new InvalidArgumentError('model', `two trainable variables are named '${duplicateName}'; checkpoints need unique names`);
+    throw new InvalidArgumentError('model', `two variables are named '${duplicateName}'; checkpoints need unique names`);
   }
   const optimizer = createAdamOptimizer(options.optimizer);
   const loop: LoopState = { step: 0, epoch: 0, batchInEpoch: 0 };
@@ -102,7 +104,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 
   function restoreCheckpoint(checkpoint: TrainingCheckpoint, location: string): void {
     const byName = new Map(checkpoint.tensors.map((tensor) => [tensor.name, tensor]));
-    for (const variable of variables) {
+    for (const variable of savedVariables) {
       const saved = byName.get(variable.name);
       if (saved === undefined) throw new CheckpointError(location, `has no values for variable '${variable.name}'`);
       if (saved.shape.join(',') !== variable.shape.join(',')) {
@@ -122,7 +124,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       throw new CheckpointError(location, `was written by a run with seed ${state.seed}; this run has seed ${seed}`);
     }
     tf.tidy(() => {
-      for (const variable of variables) {
+      for (const variable of savedVariables) {
         const saved = byName.get(variable.name) as CheckpointTensor;
         variable.assign(tf.tensor(saved.values, [...saved.shape], 'float32'));
       }
@@ -141,7 +143,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   async function saveCheckpoint(): Promise<void> {
     if (store === undefined) return;
     const tensors: CheckpointTensor[] = [
-      ...variables.map((variable) => ({ name: variable.name, shape: variable.shape, values: variable.dataSync() as Float32Array })),
+      ...savedVariables.map((variable) => ({ name: variable.name, shape: variable.shape, values: variable.dataSync() as Float32Array })),
       ...optimizer.slots().map(({ name, tensor }) => ({ name, shape: tensor.shape, values: tensor.dataSync() as Float32Array })),
     ];
     const checkpoint: TrainingCheckpoint = {
