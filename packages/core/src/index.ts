@@ -47,7 +47,7 @@ export {
   type CheckpointTensor,
   type TrainingCheckpoint,
 } from './checkpoint/checkpoint-format.js';
-export { encodeModelWeights, loadModelWeights, readModelWeightsHeader, type ModelWeightsHeader } from './checkpoint/model-weights.js';
+export { assignModelVariables, encodeModelWeights, loadModelWeights, readModelWeightsHeader, type ModelWeightsHeader } from './checkpoint/model-weights.js';
 export { createMemoryCheckpointStore, type CheckpointStore } from './checkpoint/checkpoint-store.js';
 export { train, type TrainOptions, type TrainResult } from './trainer/train.js';
 export type { StepEvent, TrainingCallbacks, TrainingEndEvent } from './trainer/training-callbacks.js';

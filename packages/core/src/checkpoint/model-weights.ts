@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError } from '../errors/tame-error.js';
 import type { JSONObject } from '../spec/json-value.js';
 import type { ModelV1 } from '../spec/model-v1.js';
-import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-format.js';
+import { type CheckpointTensor, decodeCheckpoint, encodeCheckpoint } from './checkpoint-format.js';
 
 function savedVariablesOf(model: ModelV1): readonly tf.Variable[] {
   return [...model.trainableVariables, ...(model.nonTrainableVariables ?? [])];
@@ -46,6 +46,19 @@ export function loadModelWeights(model: ModelV1, bytes: Uint8Array, location: st
   if (state['modelId'] !== model.id) {
     throw new CheckpointError(location, `holds weights of model '${String(state['modelId'])}', not '${model.id}'`);
   }
+  assignModelVariables(model, tensors, location, { allowExtra: false });
+}
+
+/**
+ * Assigns named tensors (from a model-weights file or a training checkpoint, which also holds optimizer slots) to
+ * the model's trainable and non-trainable variables, after checking that each is present with its shape.
+ */
+export function assignModelVariables(
+  model: ModelV1,
+  tensors: readonly CheckpointTensor[],
+  location: string,
+  options: { readonly allowExtra: boolean },
+): void {
   const saved = new Map(tensors.map((tensor) => [tensor.name, tensor]));
   const variables = savedVariablesOf(model);
   for (const variable of variables) {
@@ -56,11 +69,13 @@ export function loadModelWeights(model: ModelV1, bytes: Uint8Array, location: st
     }
     saved.delete(variable.name);
   }
-  if (saved.size > 0) {
+  if (saved.size > 0 && !options.allowExtra) {
     throw new CheckpointError(location, `holds variables the model does not have: ${[...saved.keys()].join(', ')} (different config?)`);
   }
-  for (const tensor of tensors) {
-    const variable = variables.find((candidate) => candidate.name === tensor.name) as tf.Variable;
-    tf.tidy(() => variable.assign(tf.tensor(tensor.values, [...tensor.shape], 'float32')));
-  }
+  tf.tidy(() => {
+    for (const variable of variables) {
+      const tensor = tensors.find((candidate) => candidate.name === variable.name) as CheckpointTensor;
+      variable.assign(tf.tensor(tensor.values, [...tensor.shape], 'float32'));
+    }
+  });
 }

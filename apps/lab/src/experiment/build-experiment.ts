@@ -1,0 +1,64 @@
+import { type ConstraintV1, createElboObjective, createGecoObjective, type DatasetV1, type LikelihoodV1, type ModelV1, type TrainingObjective } from '@tame/core';
+import { UsageError } from '../usage-error.js';
+import type { ExperimentConfig } from './experiment-config.js';
+import { constraintCatalog, createFromCatalog, likelihoodCatalog, modelCatalog } from './plugin-catalog.js';
+
+/** Everything a run needs, created from a resolved experiment config. The caller disposes `model` and `likelihood`. */
+export interface Experiment {
+  readonly model: ModelV1;
+  readonly likelihood: LikelihoodV1;
+  readonly constraints: readonly ConstraintV1[];
+  readonly objective: TrainingObjective;
+}
+
+/**
+ * tame's GECO defaults (shared/reference/geco.md, "Measured here"): lambda starts at the Gaussian-likelihood equivalent
+ * of an RE kappa, 1 / (2 kappa^2) in per-image units (1 for other constraints), and moves at most 0.5% per step, so
+ * it cannot wind up while the network is still learning to reach kappa. Experiment files may override each option.
+ */
+export function gecoDefaults(constraint: { readonly id: string; readonly kappa: number }) {
+  return {
+    initialMultiplier: constraint.id === 're' ? 1 / (2 * constraint.kappa * constraint.kappa) : 1,
+    multiplierLearningRate: 1e-2,
+    maxLogStep: 0.005,
+    movingAverageDecay: 0.99,
+    bounds: [1e-3, 1e6] as [number, number],
+  };
+}
+
+export function buildExperiment(config: ExperimentConfig, dataset: DatasetV1): Experiment {
+  const context = { data: dataset.info };
+  const created: Array<{ dispose(): void }> = [];
+  try {
+    const model = createFromCatalog('model', modelCatalog, config.model.id, config.model.config, context);
+    created.push(model);
+    const likelihood = createFromCatalog('likelihood', likelihoodCatalog, config.likelihood.id, config.likelihood.config, context);
+    created.push(likelihood);
+    const constraints = config.constraints.map((entry) =>
+      createFromCatalog('constraint', constraintCatalog, entry.id, { ...entry.config, kappa: entry.kappa, name: entry.name ?? entry.id }, context),
+    );
+    let objective: TrainingObjective;
+    switch (config.objective.kind) {
+      case 'geco': {
+        const { kind: _kind, ...overrides } = config.objective;
+        objective = createGecoObjective({
+          ...overrides,
+          constraints: constraints.map((constraint, index) => ({ constraint, ...gecoDefaults(config.constraints[index]!), ...overrides })),
+        });
+        break;
+      }
+      case 'elbo':
+        objective = createElboObjective({ likelihood });
+        break;
+      case 'beta':
+        objective = createElboObjective({ likelihood, beta: config.objective.beta });
+        break;
+      case 'bilbo':
+        throw new UsageError("tame: the bilbo objective needs the bilbo-vae model (--model bilbo-vae --objective bilbo)");
+    }
+    return { model, likelihood, constraints, objective };
+  } catch (error) {
+    for (const instance of created) instance.dispose();
+    throw error;
+  }
+}

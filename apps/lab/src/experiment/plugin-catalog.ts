@@ -1,0 +1,71 @@
+import { gaussianLikelihood } from '@tame/likelihoods';
+import { reconstructionErrorConstraint } from '@tame/constraints';
+import {
+  type ConstraintV1,
+  type DatasetInfoV1,
+  type LikelihoodV1,
+  type ModelV1,
+  parsePluginConfig,
+  type PluginKind,
+  type PluginV1,
+  TameError,
+} from '@tame/core';
+import { convVaePlugin } from '../reference-conv-vae.js';
+import { UsageError } from '../usage-error.js';
+
+/** What the experiment knows when it creates a plugin: the data it will see. */
+export interface CatalogContext {
+  readonly data: DatasetInfoV1;
+}
+
+export interface CatalogEntry<INSTANCE> {
+  /** What a user types: `--model conv-vae`, `--constraint re:0.1`, `--likelihood gaussian`. */
+  readonly id: string;
+  readonly summary: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the catalog holds plugins of every config type
+  readonly plugin: PluginV1<PluginKind, any, INSTANCE>;
+  /** Fills the config fields the experiment determines (data shape, classes) where the user left them out. */
+  readonly complete?: (config: Record<string, unknown>, context: CatalogContext) => Record<string, unknown>;
+}
+
+const withDataShape = (config: Record<string, unknown>, { data }: CatalogContext) => ({ dataShape: [...data.shape], ...config });
+
+export const modelCatalog: ReadonlyArray<CatalogEntry<ModelV1>> = [
+  { id: 'conv-vae', summary: 'reference conv VAE, 28x28x1, Gaussian posterior (fast; the default)', plugin: convVaePlugin, complete: withDataShape },
+];
+
+export const likelihoodCatalog: ReadonlyArray<CatalogEntry<LikelihoodV1>> = [
+  { id: 'gaussian', summary: 'Gaussian with a fixed global sigma (config: sigma)', plugin: gaussianLikelihood },
+];
+
+export const constraintCatalog: ReadonlyArray<CatalogEntry<ConstraintV1>> = [
+  { id: 're', summary: 'reconstruction error, kappa = per-pixel RMSE', plugin: reconstructionErrorConstraint },
+];
+
+/**
+ * Creates a plugin instance from the catalog: an unknown id lists the valid ones, and an invalid config names the
+ * field (both as one-line usage errors, since they come from what the user typed or wrote in the experiment file).
+ */
+export function createFromCatalog<INSTANCE>(
+  kind: string,
+  catalog: ReadonlyArray<CatalogEntry<INSTANCE>>,
+  id: string,
+  config: Record<string, unknown>,
+  context: CatalogContext,
+): INSTANCE {
+  const entry = catalog.find((candidate) => candidate.id === id);
+  if (entry === undefined) {
+    throw new UsageError(`tame: unknown ${kind} '${id}' (expected one of: ${catalog.map((candidate) => candidate.id).join(', ')})`);
+  }
+  try {
+    return entry.plugin.create(parsePluginConfig(entry.plugin, entry.complete?.(config, context) ?? config));
+  } catch (error) {
+    if (TameError.isInstance(error)) throw new UsageError(`tame: ${kind} '${id}': ${error.message}`);
+    throw error;
+  }
+}
+
+/** Help text: one line per catalog entry. */
+export function describeCatalog(title: string, catalog: ReadonlyArray<CatalogEntry<unknown>>): string {
+  return [`${title}:`, ...catalog.map((entry) => `  ${entry.id.padEnd(14)} ${entry.summary}`)].join('\n');
+}

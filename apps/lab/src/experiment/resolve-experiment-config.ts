@@ -1,0 +1,96 @@
+import { readFile } from 'node:fs/promises';
+import { UsageError } from '../usage-error.js';
+import { describeConfigIssues, type ExperimentConfig, experimentConfigSchema } from './experiment-config.js';
+
+/** The flags of `tame train` that describe the experiment (the rest are about where and how it runs). */
+export interface ExperimentFlags {
+  readonly config?: string;
+  readonly model?: string;
+  readonly dataset?: string;
+  readonly likelihood?: string;
+  readonly objective?: string;
+  readonly constraint?: readonly string[];
+  readonly steps?: string;
+  readonly batch?: string;
+  readonly lr?: string;
+  readonly seed?: string;
+}
+
+/**
+ * Parses `--constraint id:kappa[:key=value,key=value]`, e.g. `re:0.1`, `pncc:0.6:patchSize=7`,
+ * `cla:0.9:name=cla90`. Values that read as numbers or booleans become numbers or booleans.
+ */
+export function parseConstraintFlag(text: string): { id: string; kappa: number; name?: string; config: Record<string, unknown> } {
+  const [id, kappaText, options] = text.split(':', 3) as [string, string | undefined, string | undefined];
+  const kappa = Number(kappaText);
+  if (id === '' || kappaText === undefined || kappaText.trim() === '' || !Number.isFinite(kappa)) {
+    throw new UsageError(`tame train: --constraint must look like id:kappa[:key=value,...] (e.g. re:0.1), got '${text}'`);
+  }
+  const config: Record<string, unknown> = {};
+  let name: string | undefined;
+  for (const pair of options === undefined || options === '' ? [] : options.split(',')) {
+    const [key, value] = pair.split('=', 2) as [string, string | undefined];
+    if (key === '' || value === undefined) throw new UsageError(`tame train: --constraint ${text}: '${pair}' is not key=value`);
+    const parsed = value === 'true' ? true : value === 'false' ? false : value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
+    if (key === 'name') name = value;
+    else config[key] = parsed;
+  }
+  return { id, kappa, ...(name === undefined ? {} : { name }), config };
+}
+
+function parseObjectiveFlag(text: string): Record<string, unknown> {
+  if (text === 'geco' || text === 'elbo' || text === 'bilbo') return { kind: text };
+  const beta = /^beta:(.+)$/.exec(text);
+  if (beta !== null && Number.isFinite(Number(beta[1])) && Number(beta[1]) > 0) return { kind: 'beta', beta: Number(beta[1]) };
+  throw new UsageError(`tame train: --objective must be geco, elbo, bilbo or beta:<positive number>, got '${text}'`);
+}
+
+function numberFromFlag(name: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) throw new UsageError(`tame train: --${name} must be a number, got '${text}'`);
+  return value;
+}
+
+/** Reads and validates an experiment file; every problem is a one-line usage error naming the file and the field. */
+export async function readExperimentFile(path: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`tame train: cannot read --config ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`tame train: --config ${path} is not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new UsageError(`tame train: --config ${path} must hold a JSON object (an experiment: model, dataset, objective, constraints, training)`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** Experiment file (if any), then flags on top, then schema defaults: the fully resolved experiment. */
+export async function resolveExperimentConfig(flags: ExperimentFlags): Promise<ExperimentConfig> {
+  const base = flags.config === undefined ? {} : await readExperimentFile(flags.config);
+  const merged: Record<string, unknown> = { ...base };
+  const asObject = (value: unknown) => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {});
+  if (flags.model !== undefined) merged.model = asObject(merged.model).id === flags.model ? merged.model : { id: flags.model };
+  if (flags.likelihood !== undefined) merged.likelihood = asObject(merged.likelihood).id === flags.likelihood ? merged.likelihood : { id: flags.likelihood };
+  if (flags.dataset !== undefined) merged.dataset = flags.dataset;
+  if (flags.objective !== undefined) merged.objective = parseObjectiveFlag(flags.objective);
+  if (flags.constraint !== undefined && flags.constraint.length > 0) merged.constraints = flags.constraint.map(parseConstraintFlag);
+  else if (flags.objective !== undefined && flags.objective !== 'geco' && base.constraints === undefined) merged.constraints = [];
+  const training = { ...asObject(merged.training) };
+  if (flags.steps !== undefined) training.steps = numberFromFlag('steps', flags.steps);
+  if (flags.batch !== undefined) training.batchSize = numberFromFlag('batch', flags.batch);
+  if (flags.lr !== undefined) training.learningRate = numberFromFlag('lr', flags.lr);
+  if (flags.seed !== undefined) training.seed = numberFromFlag('seed', flags.seed);
+  merged.training = training;
+  const result = experimentConfigSchema.safeParse(merged);
+  if (!result.success) {
+    throw new UsageError(`tame train: invalid experiment${flags.config === undefined ? '' : ` in ${flags.config}`}: ${describeConfigIssues(result.error)}`);
+  }
+  return result.data;
+}
