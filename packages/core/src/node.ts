@@ -1,2 +1,2 @@
 // Node-only helpers of @tame/core (file system). Kept out of the main entry so browsers can bundle it.
-export { createFileCheckpointStore, type FileCheckpointStoreOptions } from './checkpoint/file-checkpoint-store.js';
+export { createFileCheckpointStore, type FileCheckpointStoreOptions, writeFileAtomically } from './checkpoint/file-checkpoint-store.js';

@@ -1,39 +1,30 @@
-import { appendFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setBackend } from '@tame/backend';
-import { createReconstructionErrorConstraint } from '@tame/constraints';
-import { createGecoObjective, type DatasetV1, type ModelV1, train } from '@tame/core';
+import { type ConstraintV1, type DatasetV1, type ModelV1, train } from '@tame/core';
 import { createFileCheckpointStore } from '@tame/core/node';
 import * as tf from '@tensorflow/tfjs-core';
-import { loadEmbeddedMnist } from '@tame/datasets/node';
-import { isNonNegativeInteger, isPositive, isPositiveInteger, numberFlag, parseFlags } from '../parse-flags.js';
+import { buildExperiment } from '../experiment/build-experiment.js';
+import type { ExperimentConfig } from '../experiment/experiment-config.js';
+import { openDatasetById } from '../experiment/open-dataset.js';
+import { resolveExperimentConfig } from '../experiment/resolve-experiment-config.js';
+import { isPositiveInteger, numberFlag, parseFlags } from '../parse-flags.js';
 import { createProgressReporter } from '../progress-reporter.js';
-import { createReferenceConvVae } from '../reference-conv-vae.js';
+import { renderReconstructions, renderSamples } from '../run/render-images.js';
+import { appendMetricsRow, pathExists, readRunConfig, runFiles, truncateMetricsAfter, writeJsonAtomically } from '../run/run-directory.js';
+import { writeRunReport } from '../run/write-report.js';
 import { UsageError } from '../usage-error.js';
-
-/** Fully resolved settings of a run, saved as config.json so the run can be reproduced and resumed. */
-export interface TrainConfig {
-  readonly model: { readonly id: 'reference-conv-vae'; readonly latentSize: number };
-  readonly dataset: 'mnist';
-  readonly constraint: { readonly id: 're'; readonly kappa: number };
-  readonly geco: {
-    readonly initialMultiplier: number;
-    readonly multiplierLearningRate: number;
-    readonly maxLogStep: number;
-    readonly movingAverageDecay: number;
-    readonly bounds: [number, number];
-  };
-  readonly steps: number;
-  readonly batchSize: number;
-  readonly learningRate: number;
-  readonly clipGradientNorm: number;
-  readonly seed: number;
-}
+import { writeFileAtomically } from '@tame/core/node';
 
 export const trainFlags = {
+  config: { type: 'string' },
+  model: { type: 'string' },
+  dataset: { type: 'string' },
+  likelihood: { type: 'string' },
+  objective: { type: 'string' },
+  constraint: { type: 'string', multiple: true },
   steps: { type: 'string' },
   batch: { type: 'string' },
-  kappa: { type: 'string' },
   lr: { type: 'string' },
   seed: { type: 'string' },
   backend: { type: 'string' },
@@ -43,35 +34,14 @@ export const trainFlags = {
   json: { type: 'boolean' },
 } as const;
 
-function defaultConfig(kappa: number): TrainConfig {
-  return {
-    model: { id: 'reference-conv-vae', latentSize: 16 },
-    dataset: 'mnist',
-    constraint: { id: 're', kappa },
-    // lambda starts at the Gaussian-likelihood equivalent of kappa (1 / (2 kappa^2) in per-image units) and moves at
-    // most 0.5% per step: without this anti-wind-up the multiplier runs to its bound while the network still
-    // cannot reach kappa (measured in shared/reference/geco.md).
-    geco: { initialMultiplier: 1 / (2 * kappa * kappa), multiplierLearningRate: 1e-2, maxLogStep: 0.005, movingAverageDecay: 0.99, bounds: [1e-3, 1e6] },
-    steps: 2500,
-    batchSize: 64,
-    learningRate: 1e-3,
-    clipGradientNorm: 1000,
-    seed: 0,
-  };
-}
+const experimentFlagNames = ['config', 'model', 'dataset', 'likelihood', 'objective', 'constraint', 'batch', 'lr', 'seed'] as const;
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
-
-/** Mean per-pixel RMSE and KL of the test split, with the posterior mean as the latent. */
-async function evaluate(model: ModelV1, dataset: DatasetV1): Promise<{ rmse: number; kl: number; count: number }> {
+/** Mean per-pixel squared error and KL over the test split, with the posterior mean as the latent. */
+export async function evaluateReconstruction(model: ModelV1, dataset: DatasetV1): Promise<{ reconstructionMse: number; kl: number; count: number }> {
   let squaredError = 0;
   let kl = 0;
   let count = 0;
+  const size = dataset.info.shape.reduce((product, extent) => product * extent, 1);
   for await (const batch of dataset.batches({ split: 'test', batchSize: 250, seed: 0, epoch: 0 })) {
     const [errorSum, klSum] = tf.tidy(() => {
       const output = model.forward(batch, { seed: 0, training: false });
@@ -80,53 +50,60 @@ async function evaluate(model: ModelV1, dataset: DatasetV1): Promise<{ rmse: num
     squaredError += errorSum;
     kl += klSum;
     count += batch.inputs.shape[0]!;
-    tf.dispose([batch.inputs, batch.labels]);
+    tf.dispose([batch.inputs, batch.context, batch.labels].filter((tensor) => tensor !== undefined));
   }
-  return { rmse: Math.sqrt(squaredError / (count * 784)), kl: kl / count, count };
+  return { reconstructionMse: squaredError / (count * size), kl: kl / count, count };
+}
+
+function describeExperiment(config: ExperimentConfig, constraints: readonly ConstraintV1[]): string {
+  const goal =
+    config.objective.kind === 'geco'
+      ? `GECO: minimise KL subject to ${constraints.map((constraint) => `${constraint.name} <= ${constraint.kappa} (${constraint.units})`).join(', ')}`
+      : config.objective.kind === 'beta'
+        ? `beta-VAE, beta ${config.objective.beta}, ${config.likelihood.id} likelihood`
+        : `${config.objective.kind.toUpperCase()}, ${config.likelihood.id} likelihood`;
+  return `${config.model.id} on ${config.dataset}, ${goal}, ${config.training.steps} steps of ${config.training.batchSize}`;
 }
 
 export async function trainCommand(argv: string[]): Promise<void> {
   const flags = parseFlags('train', argv, trainFlags);
-  let config: TrainConfig;
+  let config: ExperimentConfig;
   let runDirectory: string;
+  const resuming = flags.resume !== undefined;
   if (flags.resume !== undefined) {
+    const conflicting = experimentFlagNames.filter((name) => flags[name] !== undefined);
+    if (conflicting.length > 0) {
+      throw new UsageError(`tame train: --resume continues the run's own config.json; drop ${conflicting.map((name) => `--${name}`).join(', ')} (only --steps may extend it)`);
+    }
     runDirectory = flags.resume;
-    const configPath = join(runDirectory, 'config.json');
-    if (!(await exists(configPath))) throw new UsageError(`tame train: --resume ${runDirectory} has no config.json; pass a run directory written by tame train`);
-    try {
-      config = JSON.parse(await readFile(configPath, 'utf8')) as TrainConfig;
-    } catch (error) {
-      throw new UsageError(`tame train: ${configPath} is not valid JSON (${(error as Error).message})`);
-    }
-    config = { ...config, steps: numberFlag('train', 'steps', flags.steps, config.steps, isPositiveInteger, 'a positive integer') };
+    const saved = await readRunConfig('train', runDirectory);
+    const steps = numberFlag('train', 'steps', flags.steps, saved.training.steps, isPositiveInteger, 'a positive integer');
+    config = { ...saved, training: { ...saved.training, steps } };
+    if (steps !== saved.training.steps) await writeJsonAtomically(join(runDirectory, runFiles.config), config);
   } else {
-    const kappa = numberFlag('train', 'kappa', flags.kappa, 0.1, (value) => value > 0 && value < 1, 'a per-pixel RMSE in (0, 1)');
-    const base = defaultConfig(kappa);
-    config = {
-      ...base,
-      steps: numberFlag('train', 'steps', flags.steps, base.steps, isPositiveInteger, 'a positive integer'),
-      batchSize: numberFlag('train', 'batch', flags.batch, base.batchSize, isPositiveInteger, 'a positive integer'),
-      learningRate: numberFlag('train', 'lr', flags.lr, base.learningRate, isPositive, 'a positive number'),
-      seed: numberFlag('train', 'seed', flags.seed, base.seed, isNonNegativeInteger, 'an integer >= 0'),
-    };
+    config = await resolveExperimentConfig({ ...flags });
     runDirectory = flags.out ?? join('runs', new Date().toISOString().replace(/[:.]/g, '-'));
-    if ((await exists(runDirectory)) && flags.force !== true) {
-      throw new UsageError(`tame train: ${runDirectory} already exists; pass --force to overwrite it or --resume ${runDirectory} to continue it`);
+    if (await pathExists(runDirectory)) {
+      if (flags.force !== true) {
+        throw new UsageError(`tame train: ${runDirectory} already exists; pass --force to overwrite it or --resume ${runDirectory} to continue it`);
+      }
+      for (const file of Object.values(runFiles)) await rm(join(runDirectory, file), { recursive: true, force: true });
     }
-    await mkdir(runDirectory, { recursive: true });
-    await writeFile(join(runDirectory, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
   }
 
+  const dataset = await openDatasetById(config.dataset);
+  const experiment = buildExperiment(config, dataset);
+  const { model, constraints, objective } = experiment;
   const backend = await setBackend(flags.backend ?? 'auto');
+  if (!resuming) {
+    await mkdir(runDirectory, { recursive: true });
+    await writeJsonAtomically(join(runDirectory, runFiles.config), config);
+  }
   const log = (text: string) => {
     if (flags.json !== true) process.stdout.write(`${text}\n`);
   };
-  log(`tame train: reference conv VAE, GECO with RE <= ${config.constraint.kappa} per-pixel RMSE, embedded MNIST, backend ${backend}, run ${runDirectory}`);
+  log(`tame train: ${describeExperiment(config, constraints)}; backend ${backend}; run ${runDirectory}`);
 
-  const dataset = loadEmbeddedMnist();
-  const model = createReferenceConvVae({ latentSize: config.model.latentSize, seed: config.seed });
-  const constraint = createReconstructionErrorConstraint({ kappa: config.constraint.kappa, name: 're' });
-  const objective = createGecoObjective({ constraints: [constraint], ...config.geco });
   const controller = new AbortController();
   const onSignal = () => {
     if (controller.signal.aborted) process.exit(130);
@@ -134,63 +111,81 @@ export async function trainCommand(argv: string[]): Promise<void> {
     controller.abort();
   };
   process.on('SIGINT', onSignal);
-  const metricsPath = join(runDirectory, 'metrics.jsonl');
-  const logEvery = Math.max(1, Math.round(config.steps / 50));
+  const { training } = config;
+  const logEvery = training.logEvery ?? Math.max(1, Math.round(training.steps / 100));
+  const store = createFileCheckpointStore({ directory: join(runDirectory, runFiles.checkpoints), keep: 2 });
+  const toUnits = Object.fromEntries(constraints.map((constraint) => [constraint.name, constraint.toUnits ?? ((value: number) => value)]));
   try {
     const result = await train({
       model,
       objective,
       dataset,
-      steps: config.steps,
-      batchSize: config.batchSize,
-      seed: config.seed,
-      optimizer: { learningRate: config.learningRate, clipGradientNorm: config.clipGradientNorm },
-      checkpoint: {
-        store: createFileCheckpointStore({ directory: join(runDirectory, 'checkpoints'), keep: 2 }),
-        every: Math.max(50, logEvery * 5),
-        resume: flags.resume !== undefined,
-        metadata: { config: config as unknown as Record<string, never> },
-      },
+      steps: training.steps,
+      batchSize: training.batchSize,
+      seed: training.seed,
+      optimizer: { learningRate: training.learningRate, clipGradientNorm: training.clipGradientNorm },
+      checkpoint: { store, every: training.checkpointEvery ?? Math.max(50, logEvery * 5), resume: resuming },
       signal: controller.signal,
       callbacks: [
-        createProgressReporter({ json: flags.json === true, every: logEvery, toUnits: { re: (value) => constraint.toUnits!(value) } }),
+        {
+          // Steps after the checkpoint a resume starts from are recomputed: drop their old metrics rows.
+          onTrainStart: (event) => (resuming ? truncateMetricsAfter(runDirectory, event.step) : undefined),
+        },
+        createProgressReporter({ json: flags.json === true, every: logEvery, toUnits }),
         {
           async onStepEnd(event) {
-            if (event.step % logEvery === 0 || event.step === event.totalSteps) {
-              await appendFile(metricsPath, `${JSON.stringify({ step: event.step, ...event.metrics })}\n`);
-            }
+            if (event.step % logEvery === 0 || event.step === event.totalSteps) await appendMetricsRow(runDirectory, { step: event.step, ...event.metrics });
           },
         },
       ],
     });
-    const movingAverage = result.metrics['re.movingAverage'];
-    const trainRmse = movingAverage === undefined ? Number.NaN : constraint.toUnits!(movingAverage);
-    const test = await evaluate(model, dataset);
+    const test = await evaluateReconstruction(model, dataset);
+    const constraintSummary = Object.fromEntries(
+      constraints.map((constraint) => {
+        const movingAverage = result.metrics[`${constraint.name}.movingAverage`];
+        return [
+          constraint.name,
+          {
+            kappa: constraint.kappa,
+            units: constraint.units,
+            movingAverage: movingAverage === undefined ? null : toUnits[constraint.name]!(movingAverage),
+            satisfied: movingAverage === undefined ? null : movingAverage <= 0,
+            multiplier: result.metrics[`${constraint.name}.multiplier`] ?? null,
+          },
+        ];
+      }),
+    );
     const summary = {
       run: runDirectory,
       step: result.step,
       reason: result.reason,
       backend,
-      kappa: config.constraint.kappa,
-      trainRmseMovingAverage: trainRmse,
-      constraintSatisfied: trainRmse <= config.constraint.kappa,
-      multiplier: result.metrics['re.multiplier'],
-      testRmse: test.rmse,
+      constraintsSatisfied: Object.values(constraintSummary).every((entry) => entry.satisfied !== false),
+      constraints: constraintSummary,
+      testReconstructionRmse: Math.sqrt(test.reconstructionMse),
       testKl: test.kl,
-      lastCheckpoint: result.lastCheckpoint,
+      lastCheckpoint: result.lastCheckpoint ?? null,
     };
-    await writeFile(join(runDirectory, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    await writeJsonAtomically(join(runDirectory, runFiles.summary), summary);
+    await writeFileAtomically(join(runDirectory, runFiles.reconstructions), await renderReconstructions(model, dataset));
+    await writeFileAtomically(join(runDirectory, runFiles.samples), await renderSamples(model, dataset, { seed: training.seed + 1 }));
+    const reportPath = await writeRunReport(runDirectory, config, constraints);
     if (flags.json === true) process.stdout.write(`${JSON.stringify({ summary })}\n`);
     else {
-      log(
-        `${result.reason === 'aborted' ? 'stopped' : 'done'} at step ${result.step}: train RMSE (moving average) ${trainRmse.toFixed(4)} ` +
-          `${summary.constraintSatisfied ? '<=' : '>'} kappa ${config.constraint.kappa}, λ ${summary.multiplier?.toPrecision(3)}; ` +
-          `test RMSE ${test.rmse.toFixed(4)}, test KL ${test.kl.toFixed(2)} nats over ${test.count} digits`,
+      const parts = Object.entries(constraintSummary).map(
+        ([name, entry]) => `${name} ${entry.movingAverage?.toFixed(4)} ${entry.satisfied ? '<=' : '>'} ${entry.kappa} (λ ${entry.multiplier?.toPrecision(3)})`,
       );
-      log(`checkpoint: ${result.lastCheckpoint}; resume with: npm run tame -- train --resume ${runDirectory}`);
+      log(
+        `${result.reason === 'aborted' ? 'stopped' : 'done'} at step ${result.step}: ${parts.length > 0 ? `${parts.join(', ')}; ` : ''}` +
+          `test RMSE ${summary.testReconstructionRmse.toFixed(4)}, test KL ${test.kl.toFixed(2)} nats over ${test.count} examples`,
+      );
+      log(`report: ${reportPath}`);
+      log(`resume with: npm run tame -- train --resume ${runDirectory}${result.reason === 'aborted' ? '' : ' --steps <more>'}`);
     }
   } finally {
     process.off('SIGINT', onSignal);
     model.dispose();
+    experiment.likelihood.dispose();
+    dataset.dispose();
   }
 }

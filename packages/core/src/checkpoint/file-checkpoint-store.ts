@@ -14,7 +14,8 @@ export interface FileCheckpointStoreOptions {
 const namePattern = /^checkpoint-(\d{9})\.tame$/;
 const fileName = (step: number) => `checkpoint-${String(step).padStart(9, '0')}.tame`;
 
-async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
+/** Writes a temporary file, fsyncs it and renames it over `path`: readers see the old file or the whole new one. */
+export async function writeFileAtomically(path: string, bytes: Uint8Array): Promise<void> {
   // Write a temporary file, flush it to disk, then rename over: rename is atomic on POSIX file systems, so a
   // reader sees the old file or the complete new one, never a partial write.
   const temporary = `${path}.${randomBytes(6).toString('hex')}.partial`;
@@ -58,7 +59,7 @@ export function createFileCheckpointStore(options: FileCheckpointStoreOptions): 
     async save(checkpoint) {
       await mkdir(options.directory, { recursive: true });
       const path = join(options.directory, fileName(checkpoint.step));
-      await writeAtomically(path, encodeCheckpoint(checkpoint));
+      await writeFileAtomically(path, encodeCheckpoint(checkpoint));
       await syncDirectory(options.directory);
       const existing = await list();
       for (const stale of existing.slice(0, Math.max(0, existing.length - keep))) {
