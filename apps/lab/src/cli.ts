@@ -1,28 +1,26 @@
 import { TameError } from '@tame/core';
 import { benchCommand } from './commands/bench-command.js';
+import { reportCommand } from './commands/report-command.js';
+import { sampleCommand } from './commands/sample-command.js';
 import { trainCommand } from './commands/train-command.js';
+import { usage } from './usage.js';
 import { UsageError } from './usage-error.js';
 
-const usage = `usage: tame <command> [flags]
-
-commands:
-  train   train the reference conv VAE under a GECO RE constraint on the embedded MNIST
-          --steps N  --batch N  --kappa RMSE  --lr X  --seed N  --backend auto|node-gpu|node|wasm|cpu
-          --out DIR  --resume DIR  --force  --json
-  bench   time one training step of the reference conv VAE on each available backend
-          --json  --backends wasm,cpu  --batch N  --steps N  --slow-steps N
-`;
-
-const commands: Record<string, (argv: string[]) => Promise<void>> = { train: trainCommand, bench: benchCommand };
+const commands: Record<string, (argv: string[]) => Promise<void>> = {
+  train: trainCommand,
+  sample: sampleCommand,
+  report: reportCommand,
+  bench: benchCommand,
+};
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(usage);
+    process.stdout.write(usage());
     return;
   }
   const command = commands[name];
-  if (command === undefined) throw new UsageError(`tame: unknown command '${name}' (expected one of: ${Object.keys(commands).join(', ')})`);
+  if (command === undefined) throw new UsageError(`tame: unknown command '${name}' (expected one of: ${Object.keys(commands).join(', ')}; tame --help explains them)`);
   await command(rest);
 }
 

@@ -65,11 +65,19 @@ describe('run report', () => {
       page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
       await page.setViewport({ width: 1000, height: 900 });
       await page.goto(`file://${path}`, { waitUntil: 'load' });
-      const layout = await page.evaluate(() => ({
-        charts: [...document.querySelectorAll('svg')].map((svg) => svg.getBoundingClientRect().width),
-        images: [...document.querySelectorAll('img')].map((image) => (image as HTMLImageElement).naturalWidth),
-        dots: document.querySelectorAll('svg circle').length,
-      }));
+      // Runs in the page; typed structurally because the app's tsconfig has no DOM library.
+      interface PageElement {
+        getBoundingClientRect(): { width: number };
+        naturalWidth?: number;
+      }
+      const layout = await page.evaluate(() => {
+        const query = (selector: string) => [...(globalThis as unknown as { document: { querySelectorAll(selector: string): Iterable<PageElement> } }).document.querySelectorAll(selector)];
+        return {
+          charts: query('svg').map((svg) => svg.getBoundingClientRect().width),
+          images: query('img').map((image) => image.naturalWidth ?? 0),
+          dots: query('svg circle').length,
+        };
+      });
       const screenshot = await page.screenshot({ path: join(directory, 'report.png'), fullPage: true });
       expect(problems).toEqual([]);
       expect(layout.charts).toHaveLength(4);

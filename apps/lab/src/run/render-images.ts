@@ -11,8 +11,8 @@ const imageScale = (shape: readonly number[]) => Math.max(1, Math.round(56 / (sh
  */
 export async function renderReconstructions(model: ModelV1, dataset: DatasetV1, options: { count?: number; columns?: number } = {}): Promise<Buffer> {
   const count = options.count ?? 32;
-  const columns = options.columns ?? 8;
   const [batch] = await takeBatches(dataset, count);
+  const columns = Math.min(options.columns ?? 8, batch!.inputs.shape[0]!);
   try {
     const shape = dataset.info.shape;
     const interleaved = tf.tidy(() => {

@@ -1,0 +1,78 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { reportCommand } from './report-command.js';
+import { sampleCommand } from './sample-command.js';
+import { trainCommand } from './train-command.js';
+
+async function captureStdout(run: () => Promise<void>): Promise<string> {
+  const lines: string[] = [];
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation((text) => {
+    lines.push(String(text));
+    return true;
+  });
+  try {
+    await run();
+  } finally {
+    write.mockRestore();
+  }
+  return lines.join('');
+}
+
+/** Width, height and colour type from a PNG's IHDR, and the number of decoded bytes. */
+function pngInfo(bytes: Buffer) {
+  const idat = bytes.indexOf('IDAT');
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20), colourType: bytes[25], idatBytes: inflateSync(bytes.subarray(idat + 4, idat + 4 + bytes.readUInt32BE(idat - 4))).length };
+}
+
+let runDirectory: string;
+let scratch: string;
+
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'tame-run-commands-'));
+  runDirectory = join(scratch, 'run');
+  await captureStdout(() => trainCommand(['--steps', '2', '--batch', '8', '--out', runDirectory, '--backend', 'wasm', '--json']));
+});
+
+describe('tame sample', () => {
+  it('writes a grid of n prior samples from the newest checkpoint', async () => {
+    const out = join(scratch, 'grid.png');
+    const printed = JSON.parse(await captureStdout(() => sampleCommand(['--run', runDirectory, '--n', '9', '--out', out, '--json'])));
+    expect(printed).toEqual({ out, count: 9, kind: 'samples', step: 2 });
+    // 3x3 grid of 28x28 images scaled 2x with 1-pixel padding: 3 * 57 + 1 pixels a side, grey.
+    const info = pngInfo(await readFile(out));
+    expect(info).toEqual({ width: 172, height: 172, colourType: 0, idatBytes: 172 * 173 });
+  });
+
+  it('writes reconstructions: data and reconstruction rows interleaved', async () => {
+    const out = join(scratch, 'reconstructions.png');
+    await captureStdout(() => sampleCommand(['--run', runDirectory, '--n', '4', '--reconstructions', '--out', out]));
+    const info = pngInfo(await readFile(out));
+    // 4 images in 8 columns -> one row of 4 data images and one of 4 reconstructions.
+    expect([info.width, info.height]).toEqual([4 * 57 + 1, 2 * 57 + 1]);
+  });
+
+  it('explains a missing run, a bad count and a corrupt checkpoint in one line', async () => {
+    await expect(sampleCommand([])).rejects.toThrow('tame sample: --run <run directory> is required');
+    await expect(sampleCommand(['--run', join(scratch, 'nope')])).rejects.toThrow(/run directory .*nope does not exist/);
+    await expect(sampleCommand(['--run', runDirectory, '--n', '0'])).rejects.toThrow("--n must be an integer in [1, 1024], got '0'");
+    await expect(sampleCommand(['--run', runDirectory, '--out', 'x.jpg'])).rejects.toThrow(/must name a .png file/);
+    const corrupt = join(scratch, 'corrupt');
+    await captureStdout(() => trainCommand(['--steps', '1', '--batch', '4', '--out', corrupt, '--json']));
+    const checkpoint = join(corrupt, 'checkpoints', 'checkpoint-000000001.tame');
+    const bytes = await readFile(checkpoint);
+    bytes[bytes.length - 1] ^= 0xff;
+    await writeFile(checkpoint, bytes);
+    await expect(sampleCommand(['--run', corrupt])).rejects.toThrow(/tame sample: Checkpoint .*checkpoint-000000001.tame: corrupt or truncated \(CRC-32 mismatch\)/);
+  });
+});
+
+describe('tame report', () => {
+  it('rewrites report.html from the run directory', async () => {
+    const printed = await captureStdout(() => reportCommand(['--run', runDirectory]));
+    expect(printed).toBe(`wrote ${join(runDirectory, 'report.html')}\n`);
+    expect(await readFile(join(runDirectory, 'report.html'), 'utf8')).toContain('Constraint re');
+  });
+});

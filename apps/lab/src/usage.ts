@@ -1,0 +1,22 @@
+import { constraintCatalog, describeCatalog, likelihoodCatalog, modelCatalog } from './experiment/plugin-catalog.js';
+
+/** `tame --help`: commands, flags and the catalog of plugins a user can name. */
+export function usage(): string {
+  return `usage: tame <command> [flags]
+
+commands:
+  train     train a VAE (default: conv-vae, GECO with RE <= 0.1 per-pixel RMSE, embedded MNIST)
+            --config experiment.json  --model ID  --dataset ID  --likelihood ID
+            --objective geco|elbo|bilbo|beta:<value>  --constraint id:kappa[:key=value,...] (repeatable)
+            --steps N  --batch N  --lr X  --seed N  --backend auto|node-gpu|node|wasm|cpu
+            --out DIR  --resume DIR [--steps N]  --force  --json
+  sample    --run DIR [--n 64] [--out samples.png] [--seed N] [--reconstructions]
+  report    --run DIR   rewrite the run's report.html
+  bench     time one training step of the reference conv VAE on each available backend
+            --json  --backends wasm,cpu  --batch N  --steps N  --slow-steps N
+
+${describeCatalog('models (--model)', modelCatalog)}
+${describeCatalog('constraints (--constraint id:kappa)', constraintCatalog)}
+${describeCatalog('likelihoods (--likelihood)', likelihoodCatalog)}
+`;
+}
