@@ -62,7 +62,7 @@ export function createReferenceConvVae(options: ReferenceConvVaeOptions = {}): M
           : mean;
         // KL(N(mu, sigma^2) || N(0, I)) = 0.5 sum(mu^2 + sigma^2 - log sigma^2 - 1), per example.
         const kl = tf.mul(0.5, tf.sum(tf.sub(tf.add(tf.square(mean), tf.exp(logVariance)), tf.add(logVariance, 1)), 1)) as tf.Tensor1D;
-        return { reconstruction: decode(latent), kl, latent };
+        return { reconstruction: decode(latent), kl, latent, extras: { posteriorMean: mean, posteriorLogVariance: logVariance } };
       });
     },
     sample({ count, seed: drawSeed }) {

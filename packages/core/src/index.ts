@@ -49,6 +49,7 @@ export {
 } from './checkpoint/checkpoint-format.js';
 export { assignModelVariables, encodeModelWeights, loadModelWeights, readModelWeightsHeader, type ModelWeightsHeader } from './checkpoint/model-weights.js';
 export { createMemoryCheckpointStore, type CheckpointStore } from './checkpoint/checkpoint-store.js';
+export { estimateMarginalKl, gaussianLogDensityMatrix, type MarginalKlEstimate, type MarginalKlInput } from './evaluation/marginal-kl.js';
 export { train, type TrainOptions, type TrainResult } from './trainer/train.js';
 export type { StepEvent, TrainingCallbacks, TrainingEndEvent } from './trainer/training-callbacks.js';
 export { createArrayDataset, seededPermutation, type ArrayDatasetOptions } from './testing/array-dataset.js';

@@ -23,7 +23,10 @@ export interface ModelOutputV1 {
   readonly klPerStep?: Tensor2D;
   /** The latent sample z, [batch, latentSize] (flattened), for information-plane and marginal-KL evaluation. */
   readonly latent?: Tensor2D;
-  /** Model-specific extra outputs (e.g. posterior means for BILBO), each [batch, ...]. */
+  /**
+   * Model-specific extra outputs, each [batch, ...]. Convention: diagonal-Gaussian posteriors expose
+   * `posteriorMean` and `posteriorLogVariance` ([batch, latentSize]); evaluation uses them for the marginal KL.
+   */
   readonly extras?: Readonly<Record<string, Tensor>>;
 }
 
