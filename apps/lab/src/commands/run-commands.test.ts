@@ -63,7 +63,7 @@ describe('tame sample', () => {
     await captureStdout(() => trainCommand(['--steps', '1', '--batch', '4', '--out', corrupt, '--json']));
     const checkpoint = join(corrupt, 'checkpoints', 'checkpoint-000000001.tame');
     const bytes = await readFile(checkpoint);
-    bytes[bytes.length - 1] ^= 0xff;
+    bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) ^ 0xff;
     await writeFile(checkpoint, bytes);
     await expect(sampleCommand(['--run', corrupt])).rejects.toThrow(/tame sample: Checkpoint .*checkpoint-000000001.tame: corrupt or truncated \(CRC-32 mismatch\)/);
   });
