@@ -10,10 +10,11 @@ export interface ProgressReporterOptions {
   readonly write?: (text: string) => void;
 }
 
-const formatDuration = (seconds: number) => {
+export const formatDuration = (seconds: number) => {
   if (!Number.isFinite(seconds)) return '?';
-  const minutes = Math.floor(seconds / 60);
-  return minutes > 0 ? `${minutes}m${String(Math.round(seconds % 60)).padStart(2, '0')}s` : `${Math.round(seconds)}s`;
+  const total = Math.round(seconds);
+  const minutes = Math.floor(total / 60);
+  return minutes > 0 ? `${minutes}m${String(total % 60).padStart(2, '0')}s` : `${total}s`;
 };
 
 /** Progress of a training run: a refreshing status line on a terminal, plain lines in logs, or JSON lines. */

@@ -11,7 +11,7 @@ commands:
             --steps N  --batch N  --lr X  --seed N  --backend auto|node-gpu|node|wasm|cpu
             --out DIR  --resume DIR [--steps N]  --force  --json
   sample    --run DIR [--n 64] [--out samples.png] [--seed N] [--reconstructions]
-  report    --run DIR   rewrite the run's report.html
+  report    --run DIR [--screenshot report.png]   rewrite report.html; screenshot it in headless Chromium
   bench     time one training step of the reference conv VAE on each available backend
             --json  --backends wasm,cpu  --batch N  --steps N  --slow-steps N
 

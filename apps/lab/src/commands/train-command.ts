@@ -91,10 +91,11 @@ export async function trainCommand(argv: string[]): Promise<void> {
     }
   }
 
+  // The backend first: creating a model allocates tensors.
+  const backend = await setBackend(flags.backend ?? 'auto');
   const dataset = await openDatasetById(config.dataset);
   const experiment = buildExperiment(config, dataset);
   const { model, constraints, objective } = experiment;
-  const backend = await setBackend(flags.backend ?? 'auto');
   if (!resuming) {
     await mkdir(runDirectory, { recursive: true });
     await writeJsonAtomically(join(runDirectory, runFiles.config), config);

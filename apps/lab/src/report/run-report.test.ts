@@ -1,15 +1,11 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import puppeteer from 'puppeteer-core';
 import { describe, expect, it } from 'vitest';
+import { checkInBrowser, findChromium } from './headless-browser.js';
 import { imageGrid } from './image-grid.js';
 import { encodePng } from './png.js';
 import { type MetricsRow, renderRunReport } from './run-report.js';
-
-/** Chromium from Debian's package (installed by .ci/run); CHROMIUM_PATH points elsewhere. */
-const chromiumPath = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find(existsSync);
 
 function syntheticRun(): MetricsRow[] {
   // A GECO-like trajectory: RE (per-image units) falls through zero, lambda rises then falls, KL rises then settles.
@@ -46,48 +42,17 @@ describe('run report', () => {
   });
 
   it('renders in headless Chromium without console errors, with its charts and images visible', async () => {
-    expect(chromiumPath, 'Chromium is needed for this test: apt-get install chromium (.ci/run does), or set CHROMIUM_PATH').toBeDefined();
+    expect(findChromium(), 'Chromium is needed for this test: apt-get install chromium (.ci/run does), or set CHROMIUM_PATH').toBeDefined();
     const directory = await mkdtemp(join(tmpdir(), 'tame-report-'));
     const path = join(directory, 'report.html');
     await writeFile(path, renderSyntheticReport());
-    const browser = await puppeteer.launch({
-      executablePath: chromiumPath!,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-    });
-    try {
-      const page = await browser.newPage();
-      const problems: string[] = [];
-      page.on('console', (message) => {
-        if (message.type() === 'error' || message.type() === 'warn') problems.push(`${message.type()}: ${message.text()}`);
-      });
-      page.on('pageerror', (error) => problems.push(`page error: ${(error as Error).message}`));
-      page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
-      await page.setViewport({ width: 1000, height: 900 });
-      await page.goto(`file://${path}`, { waitUntil: 'load' });
-      // Runs in the page; typed structurally because the app's tsconfig has no DOM library.
-      interface PageElement {
-        getBoundingClientRect(): { width: number };
-        naturalWidth?: number;
-      }
-      const layout = await page.evaluate(() => {
-        const query = (selector: string) => [...(globalThis as unknown as { document: { querySelectorAll(selector: string): Iterable<PageElement> } }).document.querySelectorAll(selector)];
-        return {
-          charts: query('svg').map((svg) => svg.getBoundingClientRect().width),
-          images: query('img').map((image) => image.naturalWidth ?? 0),
-          dots: query('svg circle').length,
-        };
-      });
-      const screenshot = await page.screenshot({ path: join(directory, 'report.png'), fullPage: true });
-      expect(problems).toEqual([]);
-      expect(layout.charts).toHaveLength(4);
-      expect(layout.charts.every((width) => width > 200)).toBe(true);
-      const gridWidth = 2 * (2 * 28 + 1) + 1; // two columns of 2x-scaled 28-pixel images, 1-pixel padding
-      expect(layout.images).toEqual([gridWidth, gridWidth]);
-      expect(layout.dots).toBe(60);
-      expect(screenshot.length).toBeGreaterThan(10_000);
-    } finally {
-      await browser.close();
-    }
+    const check = await checkInBrowser(path, { screenshotPath: join(directory, 'report.png') });
+    expect(check.problems).toEqual([]);
+    expect(check.chartWidths).toHaveLength(4);
+    expect(check.chartWidths.every((width) => width > 200)).toBe(true);
+    const gridWidth = 2 * (2 * 28 + 1) + 1; // two columns of 2x-scaled 28-pixel images, 1-pixel padding
+    expect(check.imageWidths).toEqual([gridWidth, gridWidth]);
+    expect(check.pointCount).toBe(60);
+    expect(check.screenshot.length).toBeGreaterThan(10_000);
   });
 });
