@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describeConstraintPluginConformance } from '@tame/core/test';
 import { describe, expect, it } from 'vitest';
 import { createReconstructionErrorConstraint, reconstructionErrorConstraint } from './reconstruction-error-constraint.js';
+import { gradientCheck } from './testing/gradient-check.js';
 
 describeConstraintPluginConformance(reconstructionErrorConstraint, {
   config: { kappa: 0.1 },
@@ -42,5 +43,46 @@ describe('RE constraint', () => {
       /constraint 're' \(@tame\/constraints\/re\) reconstruction: shape \[2,5\] does not match the data shape \[2,4\]/,
     );
     tf.dispose([inputs, reconstruction]);
+  });
+
+  it('has the gradient of its value w.r.t. the reconstruction (finite differences)', () => {
+    const constraint = createReconstructionErrorConstraint({ kappa: 0.1 });
+    const inputs = tf.randomUniform([2, 3, 3, 1], 0, 1, 'float32', 5);
+    const point = tf.randomUniform([2, 3, 3, 1], 0, 1, 'float32', 6);
+    const kl = tf.zeros([2]) as tf.Tensor1D;
+    const { analytic, numeric } = gradientCheck(
+      (reconstruction) => constraint.evaluate({ batch: { inputs }, output: { reconstruction, kl } }).value,
+      point,
+      [0, 4, 9, 17],
+    );
+    // Closed form as well: d/dx_hat mean_b sum (x - x_hat)^2 = -2 (x - x_hat) / B.
+    const x = inputs.dataSync();
+    const y = point.dataSync();
+    [0, 4, 9, 17].forEach((flat, index) => {
+      expect(analytic[index]).toBeCloseTo(numeric[index] as number, 2);
+      expect(analytic[index]).toBeCloseTo((-2 * ((x[flat] as number) - (y[flat] as number))) / 2, 5);
+    });
+    tf.dispose([inputs, point, kl]);
+  });
+
+  it('rejects a kappa that is not a positive RMSE, naming the plugin and the parameter', () => {
+    expect(() => createReconstructionErrorConstraint({ kappa: 0 })).toThrow(
+      /Invalid config for plugin '@tame\/constraints\/re': kappa: kappa is a per-pixel RMSE and must be > 0/,
+    );
+    expect(() => createReconstructionErrorConstraint({ kappa: 0.1, name: 'Not Valid' })).toThrow(/@tame\/constraints\/re': name/);
+  });
+
+  it('names the input holding a NaN instead of returning one, leaking nothing', () => {
+    const constraint = createReconstructionErrorConstraint({ kappa: 0.1, name: 're' });
+    const inputs = tf.zeros([2, 3]);
+    const reconstruction = tf.tensor2d([0, 0, 0, 0, Number.NaN, 0], [2, 3]);
+    const kl = tf.zeros([2]) as tf.Tensor1D;
+    const before = tf.memory().numTensors;
+    expect(() => constraint.evaluate({ batch: { inputs }, output: { reconstruction, kl } })).toThrow(
+      /Invalid constraint 're' \(@tame\/constraints\/re\) reconstruction: contains a non-finite value \(NaN at flat index 4 of shape \[2,3\]\)/,
+    );
+    expect(() => constraint.evaluate({ batch: { inputs: reconstruction }, output: { reconstruction: inputs, kl } })).toThrow(/re\) data: contains a non-finite value/);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([inputs, reconstruction, kl]);
   });
 });

@@ -1,14 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type ConstraintV1, defineConstraintPlugin, InvalidArgumentError } from '@tame/core';
+import { type ConstraintV1, defineConstraintPlugin, parsePluginConfig } from '@tame/core';
 import { z } from 'zod';
+import { assertFiniteValue, assertSameShape, constraintLabel } from './constraint-checks.js';
+
+const id = '@tame/constraints/re';
 
 export const reconstructionErrorConfigSchema = z.object({
   /** Tolerated per-pixel root-mean-square error, in data units (0.1 on [0, 1] images = RMSE 0.1 per pixel). */
-  kappa: z.number().positive().finite(),
+  kappa: z.number({ error: 'kappa must be a number (a per-pixel RMSE > 0)' }).positive('kappa is a per-pixel RMSE and must be > 0').finite(),
   /** Name in logs and metrics. */
   name: z.string().regex(/^[a-z0-9-]+$/).default('re'),
 });
-export type ReconstructionErrorConfig = z.output<typeof reconstructionErrorConfigSchema>;
+export type ReconstructionErrorConfig = z.input<typeof reconstructionErrorConfigSchema>;
 
 /**
  * RE constraint of Table 1: C = ||x - g(z)||^2 - D kappa^2 <= 0, batch-averaged. kappa is a per-pixel RMSE; the
@@ -17,11 +20,12 @@ export type ReconstructionErrorConfig = z.output<typeof reconstructionErrorConfi
  * factor 2. C <= 0 exactly when the batch RMSE is <= kappa.
  */
 export function createReconstructionErrorConstraint(config: ReconstructionErrorConfig): ConstraintV1 {
-  const { kappa, name } = config;
+  const { kappa, name } = parsePluginConfig({ id, configSchema: reconstructionErrorConfigSchema }, config);
+  const label = constraintLabel(name, id);
   let dimensions: number | undefined;
   return {
     specificationVersion: 'v1',
-    id: '@tame/constraints/re',
+    id,
     name,
     kappa,
     units: 'per-pixel RMSE',
@@ -29,27 +33,22 @@ export function createReconstructionErrorConstraint(config: ReconstructionErrorC
     evaluate({ batch, output }) {
       const data = batch.inputs;
       const reconstruction = output.reconstruction;
-      if (data.shape.join(',') !== reconstruction.shape.join(',')) {
-        throw new InvalidArgumentError(
-          `constraint '${name}' (@tame/constraints/re) reconstruction`,
-          `shape [${reconstruction.shape}] does not match the data shape [${data.shape}]`,
-        );
-      }
+      assertSameShape(label, data, reconstruction);
       dimensions = data.size / (data.shape[0] as number);
       const perImageLimit = (dimensions as number) * kappa * kappa;
-      return {
-        value: tf.tidy(() => {
-          const flatError = tf.reshape(tf.squaredDifference(data, reconstruction), [data.shape[0] as number, -1]);
-          return tf.sub(tf.mean(tf.sum(flatError, 1)), perImageLimit) as tf.Scalar;
-        }),
-      };
+      const value = tf.tidy(() => {
+        const flatError = tf.reshape(tf.squaredDifference(data, reconstruction), [data.shape[0] as number, -1]);
+        return tf.sub(tf.mean(tf.sum(flatError, 1)), perImageLimit) as tf.Scalar;
+      });
+      assertFiniteValue(label, value, { data, reconstruction });
+      return { value };
     },
     dispose() {},
   };
 }
 
 export const reconstructionErrorConstraint = defineConstraintPlugin({
-  id: '@tame/constraints/re',
+  id,
   configSchema: reconstructionErrorConfigSchema,
   create: createReconstructionErrorConstraint,
 });
