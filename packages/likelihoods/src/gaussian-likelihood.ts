@@ -1,24 +1,33 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { defineLikelihoodPlugin, type LikelihoodV1 } from '@tame/core';
+import { defineLikelihoodPlugin, type LikelihoodV1, parsePluginConfig } from '@tame/core';
 import { z } from 'zod';
+import { assertSameShape, checkInputsSchema, createInputChecker } from './input-checks.js';
+
+const id = '@tame/likelihoods/gaussian';
 
 export const gaussianLikelihoodConfigSchema = z.object({
-  /** Standard deviation sigma of the fixed global Gaussian, in data units. */
+  /** Standard deviation sigma of the fixed global Gaussian, in data units. Must be > 0. */
   sigma: z.number().positive().finite().default(0.1),
+  /** When to read the inputs back to check they are finite (see README, "Input checks"). */
+  checkInputs: checkInputsSchema,
 });
 export type GaussianLikelihoodConfig = z.output<typeof gaussianLikelihoodConfigSchema>;
+export type GaussianLikelihoodOptions = z.input<typeof gaussianLikelihoodConfigSchema>;
 
 /**
  * Fixed global-sigma Gaussian: -log N(x; mu, sigma^2) summed over the D dimensions of each example,
- * = ||x - mu||^2 / (2 sigma^2) + D (log sigma + log(2 pi) / 2).
+ * = ||x - mu||^2 / (2 sigma^2) + D (log sigma + log(2 pi) / 2), in nats, [batch].
  */
-export function createGaussianLikelihood(config: GaussianLikelihoodConfig): LikelihoodV1 {
-  const { sigma } = config;
+export function createGaussianLikelihood(options: GaussianLikelihoodOptions = {}): LikelihoodV1 {
+  const { sigma, checkInputs } = parsePluginConfig({ id, configSchema: gaussianLikelihoodConfigSchema }, options);
+  const check = createInputChecker(id, checkInputs);
   return {
     specificationVersion: 'v1',
-    id: '@tame/likelihoods/gaussian',
+    id,
     trainableVariables: [],
     negativeLogLikelihood(data, reconstruction) {
+      assertSameShape(id, data, reconstruction);
+      check(data, reconstruction);
       return tf.tidy(() => {
         const perExample = tf.reshape(tf.squaredDifference(data, reconstruction), [data.shape[0] as number, -1]);
         const dimensions = perExample.shape[1] as number;
@@ -31,7 +40,7 @@ export function createGaussianLikelihood(config: GaussianLikelihoodConfig): Like
 }
 
 export const gaussianLikelihood = defineLikelihoodPlugin({
-  id: '@tame/likelihoods/gaussian',
+  id,
   configSchema: gaussianLikelihoodConfigSchema,
   create: createGaussianLikelihood,
 });
