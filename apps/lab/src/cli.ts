@@ -24,6 +24,10 @@ async function main(argv: string[]): Promise<void> {
   await command(rest);
 }
 
+// `npm run tame` / `npm start` run in apps/lab; npm records where the user typed the command in INIT_CWD, and
+// relative paths (--out, --run, --config) mean that directory.
+if (process.env.INIT_CWD !== undefined && process.env.INIT_CWD !== process.cwd()) process.chdir(process.env.INIT_CWD);
+
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError) {
     process.stderr.write(`${error.message}\n`);

@@ -65,6 +65,16 @@ describe('RE constraint', () => {
     tf.dispose([inputs, point, kl]);
   });
 
+  it('converts values to RMSE before any batch when given its dimensions, and checks them against the batch', () => {
+    const constraint = createReconstructionErrorConstraint({ kappa: 0.1, dimensions: 4 });
+    // C = 4 * 0.3^2 - 4 * 0.1^2 = 0.32 per image -> RMSE 0.3.
+    expect(constraint.toUnits?.(0.32)).toBeCloseTo(0.3, 10);
+    const inputs = tf.zeros([1, 3]);
+    const output = { reconstruction: tf.zeros([1, 3]), kl: tf.zeros([1]) as tf.Tensor1D };
+    expect(() => constraint.evaluate({ batch: { inputs }, output })).toThrow(/says 4 values per example, the batch has 3/);
+    tf.dispose([inputs, output.reconstruction, output.kl]);
+  });
+
   it('rejects a kappa that is not a positive RMSE, naming the plugin and the parameter', () => {
     expect(() => createReconstructionErrorConstraint({ kappa: 0 })).toThrow(
       /Invalid config for plugin '@tame\/constraints\/re': kappa: kappa is a per-pixel RMSE and must be > 0/,

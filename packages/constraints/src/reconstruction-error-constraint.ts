@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type ConstraintV1, defineConstraintPlugin, parsePluginConfig } from '@tame/core';
+import { type ConstraintV1, defineConstraintPlugin, InvalidArgumentError, parsePluginConfig } from '@tame/core';
 import { z } from 'zod';
 import { assertFiniteValue, assertSameShape, constraintLabel } from './constraint-checks.js';
 
@@ -10,6 +10,11 @@ export const reconstructionErrorConfigSchema = z.object({
   kappa: z.number({ error: 'kappa must be a number (a per-pixel RMSE > 0)' }).positive('kappa is a per-pixel RMSE and must be > 0').finite(),
   /** Name in logs and metrics. */
   name: z.string().regex(/^[a-z0-9-]+$/).default('re'),
+  /**
+   * Values per example (784 for MNIST). Optional: learned from the first batch otherwise. Give it when `toUnits` must
+   * work before any batch was seen, e.g. to plot a finished run's metrics.
+   */
+  dimensions: z.number().int().positive().optional(),
 });
 export type ReconstructionErrorConfig = z.input<typeof reconstructionErrorConfigSchema>;
 
@@ -20,9 +25,10 @@ export type ReconstructionErrorConfig = z.input<typeof reconstructionErrorConfig
  * factor 2. C <= 0 exactly when the batch RMSE is <= kappa.
  */
 export function createReconstructionErrorConstraint(config: ReconstructionErrorConfig): ConstraintV1 {
-  const { kappa, name } = parsePluginConfig({ id, configSchema: reconstructionErrorConfigSchema }, config);
+  const parsed = parsePluginConfig({ id, configSchema: reconstructionErrorConfigSchema }, config);
+  const { kappa, name } = parsed;
   const label = constraintLabel(name, id);
-  let dimensions: number | undefined;
+  let dimensions: number | undefined = parsed.dimensions;
   return {
     specificationVersion: 'v1',
     id,
@@ -34,7 +40,11 @@ export function createReconstructionErrorConstraint(config: ReconstructionErrorC
       const data = batch.inputs;
       const reconstruction = output.reconstruction;
       assertSameShape(label, data, reconstruction);
-      dimensions = data.size / (data.shape[0] as number);
+      const batchDimensions = data.size / (data.shape[0] as number);
+      if (parsed.dimensions !== undefined && batchDimensions !== parsed.dimensions) {
+        throw new InvalidArgumentError(`${label} dimensions`, `the config says ${parsed.dimensions} values per example, the batch has ${batchDimensions}`);
+      }
+      dimensions = batchDimensions;
       const perImageLimit = (dimensions as number) * kappa * kappa;
       const value = tf.tidy(() => {
         const flatError = tf.reshape(tf.squaredDifference(data, reconstruction), [data.shape[0] as number, -1]);

@@ -44,7 +44,7 @@ export function tileGraph(grid: TileGrid, radius: number): TileGraph {
 }
 
 /** out = L x for K x D row-major x, with (L x)_k = sum_{l ~ k} (x_k - x_l). */
-export function laplacianTimes(graph: TileGraph, vector: Float64Array, dimension: number, out = new Float64Array(vector.length)): Float64Array {
+export function laplacianTimes(graph: TileGraph, vector: Float64Array, dimension: number, out: Float64Array = new Float64Array(vector.length)): Float64Array {
   const { offsets, indices } = graph;
   for (let tile = 0; tile < graph.count; tile += 1) {
     const start = offsets[tile] as number;

@@ -39,7 +39,12 @@ export const likelihoodCatalog: ReadonlyArray<CatalogEntry<LikelihoodV1>> = [
 ];
 
 export const constraintCatalog: ReadonlyArray<CatalogEntry<ConstraintV1>> = [
-  { id: 're', summary: 'reconstruction error, kappa = per-pixel RMSE', plugin: reconstructionErrorConstraint },
+  {
+    id: 're',
+    summary: 'reconstruction error, kappa = per-pixel RMSE',
+    plugin: reconstructionErrorConstraint,
+    complete: (config, { data }) => ({ dimensions: data.shape.reduce((product, size) => product * size, 1), ...config }),
+  },
 ];
 
 /**

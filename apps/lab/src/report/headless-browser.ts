@@ -15,12 +15,6 @@ export interface BrowserCheck {
   readonly screenshot: Uint8Array;
 }
 
-// Runs in the page; typed structurally because the app's tsconfig has no DOM library.
-interface PageElement {
-  getBoundingClientRect(): { width: number };
-  naturalWidth?: number;
-}
-
 /** Opens an HTML file in headless Chromium, records every problem it reports, measures the layout and screenshots it. */
 export async function checkInBrowser(htmlPath: string, options: { screenshotPath?: string; width?: number } = {}): Promise<BrowserCheck> {
   const executablePath = findChromium();
@@ -36,14 +30,15 @@ export async function checkInBrowser(htmlPath: string, options: { screenshotPath
     page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
     await page.setViewport({ width: options.width ?? 1000, height: 900 });
     await page.goto(`file://${htmlPath}`, { waitUntil: 'load' });
-    const layout = await page.evaluate(() => {
-      const query = (selector: string) => [...(globalThis as unknown as { document: { querySelectorAll(selector: string): Iterable<PageElement> } }).document.querySelectorAll(selector)];
+    // A string, not a function: tsx/esbuild would inject helpers (`__name`) that do not exist in the page.
+    const layout = (await page.evaluate(`(() => {
+      const query = (selector) => [...document.querySelectorAll(selector)];
       return {
         chartWidths: query('svg').map((svg) => svg.getBoundingClientRect().width),
-        imageWidths: query('img').map((image) => image.naturalWidth ?? 0),
+        imageWidths: query('img').map((image) => image.naturalWidth),
         pointCount: query('svg circle').length,
       };
-    });
+    })()`)) as { chartWidths: number[]; imageWidths: number[]; pointCount: number };
     const screenshot = await page.screenshot({ fullPage: true, ...(options.screenshotPath === undefined ? {} : { path: options.screenshotPath }) });
     return { problems, ...layout, screenshot };
   } finally {

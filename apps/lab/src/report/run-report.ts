@@ -41,13 +41,14 @@ function summaryTable(summary: Readonly<Record<string, unknown>>): string {
 export function renderRunReport(input: RunReportInput): string {
   const { metrics, constraints } = input;
   const charts: string[] = [];
+  // The Lagrangian's value is not comparable across steps (lambda moves), so the first chart shows its parts.
   charts.push(
     lineChart(
       [
-        { name: 'loss', points: seriesOf(metrics, 'loss') },
-        { name: 'KL (nats)', points: seriesOf(metrics, 'kl') },
+        { name: 'KL (nats)', points: seriesOf(metrics, 'kl'), color: '#d62728' },
+        { name: 'negative log-likelihood (nats)', points: seriesOf(metrics, 'nll'), color: '#1f77b4' },
       ].filter((entry) => entry.points.length > 0),
-      { title: 'Training objective', xLabel: 'step', yLabel: 'value (log scale)', logY: true },
+      { title: 'KL and likelihood per example', xLabel: 'step', yLabel: 'nats' },
     ),
   );
   for (const constraint of constraints) {
