@@ -107,6 +107,31 @@ describe('createGecoObjective', () => {
     tf.dispose([value, ...Object.values(grads), weight, inputs.inputs]);
   });
 
+  it('drives the multiplier with a separate measure built from ops without gradients, and the model with the value', () => {
+    // Measure: 1 if the reconstruction rounds to the target (uses equal/round, which have no gradient), else 0.
+    const constraint: ConstraintV1 = {
+      ...distanceConstraint('hit', 2, 0.5),
+      evaluate: ({ output }) => ({
+        value: tf.tidy(() => tf.sub(tf.mean(tf.square(tf.sub(output.reconstruction, 2))), 0.25) as tf.Scalar),
+        measure: tf.tidy(() => tf.sub(0.5, tf.mean(tf.cast(tf.equal(tf.round(output.reconstruction), 2), 'float32'))) as tf.Scalar),
+      }),
+    };
+    const objective = createGecoObjective({ constraints: [constraint] });
+    const weight = tf.variable(tf.scalar(0));
+    const before = tf.memory().numTensors;
+    const { value, grads } = tf.variableGrads(() => {
+      const { loss, metrics } = objective.computeLoss({ batch: batch(), output: outputOf(weight), step: 0 });
+      expect(metrics['hit.value']?.dataSync()[0]).toBe(0.5);
+      tf.dispose(Object.values(metrics));
+      return loss;
+    }, [weight]);
+    // d/dw [w^2 + lambda * ((w - 2)^2 - 0.25)] at w = 0, lambda = 1: -4.
+    expect(grads[weight.name]?.dataSync()[0]).toBeCloseTo(-4, 5);
+    tf.dispose([value, ...Object.values(grads)]);
+    expect(tf.memory().numTensors).toBeLessThanOrEqual(before + 1);
+    weight.dispose();
+  });
+
   it('keeps one multiplier per constraint, honours warm-up, update period and bounds', () => {
     const weight = tf.variable(tf.scalar(0), true, 'geco-test/w4');
     const objective = createGecoObjective({

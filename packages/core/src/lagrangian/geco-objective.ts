@@ -105,7 +105,10 @@ export function createGecoObjective(options: GecoObjectiveOptions): TrainingObje
       constraints.forEach(({ constraint, settings }, index) => {
         const state = states[index] as ConstraintState;
         const evaluation = constraint.evaluate({ batch, output });
-        const measure = evaluation.measure ?? evaluation.value;
+        // A separate measure (e.g. accuracy from argMax/equal) only drives the multiplier: detach it with a one-scalar
+        // read, or tfjs would backpropagate the straight-through's zero gradient into ops that have no gradient.
+        const measure = evaluation.measure === undefined ? evaluation.value : tf.scalar(evaluation.measure.dataSync()[0] as number);
+        if (evaluation.measure !== undefined) evaluation.measure.dispose();
         // Moving average, initialised to the first batch value (no zero bias).
         const movingAverage =
           state.movingAverage === null
