@@ -125,11 +125,16 @@ export function decoderMeans(data: PointSet, means: Float64Array, temperature: n
   return result;
 }
 
+/** Softmax entries below exp(-truncation) times the row's largest are skipped (taken as 0) by the fused kernel. */
+const truncation = 60;
+
 /**
- * F(m) fused into one pass over the points, without storing W: for each point the softmax row is formed, then
- * immediately accumulated into the tiles' masses and weighted sums. Means are held axis-major so that the inner
- * loops run over tiles with unit stride. The same arithmetic as decoderMeans(posteriorWeights(...)), checked against
- * it in the tests; about 3 times faster because the N x K matrix never leaves the cache.
+ * F(m) fused into one pass over the points, without storing W: each point's softmax row is formed, then at once
+ * accumulated into the tiles' masses and weighted sums, so the N x K matrix never leaves the cache. Means are held
+ * axis-major so that the inner loops run over tiles with unit stride. Entries below exp(-60) (relative to the row's
+ * largest, which is at most 1 after normalising) are skipped; a tile whose mass is below N exp(-60) 1e8 is
+ * recomputed exactly in log space, so the truncation changes any tile's weights by less than 1e-8 relative. Checked
+ * against decoderMeans(posteriorWeights(...)) in the tests.
  */
 export function createFixedPointKernel(data: PointSet, tiles: number) {
   const { points, dimension } = data;
@@ -140,6 +145,9 @@ export function createFixedPointKernel(data: PointSet, tiles: number) {
   const row = new Float64Array(tiles);
   const logNormaliser = new Float64Array(count);
   const logWeights = new Float64Array(count);
+  const exactMass = Math.max(underflowMass, count * Math.exp(-truncation) * 1e8);
+  const [xs, ys] = dimension === 2 ? [byAxis[0] as Float64Array, byAxis[1] as Float64Array] : [undefined, undefined];
+  const [sumX, sumY] = [sums[0] as Float64Array, sums[1] as Float64Array];
   return (means: Float64Array, temperature: number, into: Float64Array = new Float64Array(tiles * dimension)): Float64Array => {
     const inverse = 1 / temperature;
     for (let axis = 0; axis < dimension; axis += 1) {
@@ -149,44 +157,65 @@ export function createFixedPointKernel(data: PointSet, tiles: number) {
     }
     mass.fill(0);
     for (let point = 0; point < count; point += 1) {
-      row.fill(0);
-      for (let axis = 0; axis < dimension; axis += 1) {
-        const value = points[point * dimension + axis] as number;
-        const column = byAxis[axis] as Float64Array;
-        for (let tile = 0; tile < tiles; tile += 1) {
-          const difference = value - (column[tile] as number);
-          row[tile] = (row[tile] as number) + difference * difference;
-        }
-      }
       let smallest = Infinity;
-      for (let tile = 0; tile < tiles; tile += 1) if ((row[tile] as number) < smallest) smallest = row[tile] as number;
+      if (xs !== undefined && ys !== undefined) {
+        // D = 2 (every toy of the figures): distances and their minimum in one loop.
+        const x = points[2 * point] as number;
+        const y = points[2 * point + 1] as number;
+        for (let tile = 0; tile < tiles; tile += 1) {
+          const dx = x - (xs[tile] as number);
+          const dy = y - (ys[tile] as number);
+          const distance = dx * dx + dy * dy;
+          row[tile] = distance;
+          if (distance < smallest) smallest = distance;
+        }
+      } else {
+        row.fill(0);
+        for (let axis = 0; axis < dimension; axis += 1) {
+          const value = points[point * dimension + axis] as number;
+          const column = byAxis[axis] as Float64Array;
+          for (let tile = 0; tile < tiles; tile += 1) {
+            const difference = value - (column[tile] as number);
+            row[tile] = (row[tile] as number) + difference * difference;
+          }
+        }
+        for (let tile = 0; tile < tiles; tile += 1) if ((row[tile] as number) < smallest) smallest = row[tile] as number;
+      }
       let sum = 0;
       for (let tile = 0; tile < tiles; tile += 1) {
         const shifted = (smallest - (row[tile] as number)) * inverse;
-        const weight = shifted < -745 ? 0 : fastExp(shifted);
+        const weight = shifted < -truncation ? 0 : fastExp(shifted);
         row[tile] = weight;
         sum += weight;
       }
       logNormaliser[point] = -smallest * inverse + Math.log(sum);
       const scale = 1 / sum;
-      for (let tile = 0; tile < tiles; tile += 1) {
-        const weight = (row[tile] as number) * scale;
-        row[tile] = weight;
-        mass[tile] = (mass[tile] as number) + weight;
-      }
-      for (let axis = 0; axis < dimension; axis += 1) {
-        const value = points[point * dimension + axis] as number;
-        const total = sums[axis] as Float64Array;
-        for (let tile = 0; tile < tiles; tile += 1) total[tile] = (total[tile] as number) + (row[tile] as number) * value;
+      if (dimension === 2) {
+        const x = (points[2 * point] as number) * scale;
+        const y = (points[2 * point + 1] as number) * scale;
+        for (let tile = 0; tile < tiles; tile += 1) {
+          const weight = row[tile] as number;
+          if (weight === 0) continue;
+          mass[tile] = (mass[tile] as number) + weight * scale;
+          sumX[tile] = (sumX[tile] as number) + weight * x;
+          sumY[tile] = (sumY[tile] as number) + weight * y;
+        }
+      } else {
+        for (let tile = 0; tile < tiles; tile += 1) mass[tile] = (mass[tile] as number) + (row[tile] as number) * scale;
+        for (let axis = 0; axis < dimension; axis += 1) {
+          const value = (points[point * dimension + axis] as number) * scale;
+          const total = sums[axis] as Float64Array;
+          for (let tile = 0; tile < tiles; tile += 1) total[tile] = (total[tile] as number) + (row[tile] as number) * value;
+        }
       }
     }
     for (let tile = 0; tile < tiles; tile += 1) {
       const tileMass = mass[tile] as number;
-      if (tileMass >= underflowMass) {
+      if (tileMass >= exactMass) {
         for (let axis = 0; axis < dimension; axis += 1) into[tile * dimension + axis] = ((sums[axis] as Float64Array)[tile] as number) / tileMass;
         continue;
       }
-      // Underflowed column: the weighted mean in log space (see decoderMeans).
+      // A (nearly) empty column: the weighted mean in log space, exactly (see decoderMeans).
       let largest = -Infinity;
       for (let point = 0; point < count; point += 1) {
         const logWeight = -squaredDistance(points, point, means, tile, dimension) * inverse - (logNormaliser[point] as number);

@@ -60,6 +60,23 @@ describe('tame train', () => {
     expect(metrics.at(-1)).toHaveProperty('nll');
   });
 
+  it('composes several constraints from the catalog, each with its own multiplier, and other likelihoods for the ELBO', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'tame-train-'));
+    const out = join(directory, 'constrained');
+    await captureStdout(() =>
+      trainCommand(['--constraint', 're:0.1', '--constraint', 'pncc:0.5:patchSize=7', '--constraint', 'cla:0.8', '--constraint', 'fre:0.05', '--steps', '2', '--batch', '8', '--out', out, '--json']),
+    );
+    const last = (await readFile(join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line)).at(-1);
+    for (const name of ['re', 'pncc', 'cla', 'fre']) expect(last).toHaveProperty(`${name}.multiplier`);
+    const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
+    expect(Object.keys(summary.constraints)).toEqual(['re', 'pncc', 'cla', 'fre']);
+    for (const likelihood of ['bernoulli', 'baggins', 'gaussian-learned']) {
+      await captureStdout(() => trainCommand(['--objective', 'elbo', '--likelihood', likelihood, '--steps', '1', '--batch', '8', '--out', join(directory, likelihood), '--json']));
+      const metrics = JSON.parse((await readFile(join(directory, likelihood, 'metrics.jsonl'), 'utf8')).trim());
+      expect(Number.isFinite(metrics.nll)).toBe(true);
+    }
+  });
+
   it('explains bad flags, configs and run directories in one line', async () => {
     const out = await mkdtemp(join(tmpdir(), 'tame-train-'));
     await expect(trainCommand(['--out', out])).rejects.toThrow(new UsageError(`tame train: ${out} already exists; pass --force to overwrite it or --resume ${out} to continue it`));

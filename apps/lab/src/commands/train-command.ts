@@ -185,8 +185,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     }
   } finally {
     process.off('SIGINT', onSignal);
-    model.dispose();
-    experiment.likelihood.dispose();
+    experiment.dispose();
     dataset.dispose();
   }
 }

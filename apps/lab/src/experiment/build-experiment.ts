@@ -3,12 +3,14 @@ import { UsageError } from '../usage-error.js';
 import type { ExperimentConfig } from './experiment-config.js';
 import { constraintCatalog, createFromCatalog, likelihoodCatalog, modelCatalog } from './plugin-catalog.js';
 
-/** Everything a run needs, created from a resolved experiment config. The caller disposes `model` and `likelihood`. */
+/** Everything a run needs, created from a resolved experiment config. */
 export interface Experiment {
   readonly model: ModelV1;
   readonly likelihood: LikelihoodV1;
   readonly constraints: readonly ConstraintV1[];
   readonly objective: TrainingObjective;
+  /** Frees the model, likelihood and constraints (some constraints hold a classifier). */
+  dispose(): void;
 }
 
 /**
@@ -34,9 +36,11 @@ export function buildExperiment(config: ExperimentConfig, dataset: DatasetV1): E
     created.push(model);
     const likelihood = createFromCatalog('likelihood', likelihoodCatalog, config.likelihood.id, config.likelihood.config, context);
     created.push(likelihood);
-    const constraints = config.constraints.map((entry) =>
-      createFromCatalog('constraint', constraintCatalog, entry.id, { ...entry.config, kappa: entry.kappa, name: entry.name ?? entry.id }, context),
-    );
+    const constraints = config.constraints.map((entry) => {
+      const constraint = createFromCatalog('constraint', constraintCatalog, entry.id, { ...entry.config, kappa: entry.kappa, name: entry.name ?? entry.id }, context);
+      created.push(constraint);
+      return constraint;
+    });
     let objective: TrainingObjective;
     switch (config.objective.kind) {
       case 'geco': {
@@ -56,7 +60,7 @@ export function buildExperiment(config: ExperimentConfig, dataset: DatasetV1): E
       case 'bilbo':
         throw new UsageError("tame: the bilbo objective needs the bilbo-vae model (--model bilbo-vae --objective bilbo)");
     }
-    return { model, likelihood, constraints, objective };
+    return { model, likelihood, constraints, objective, dispose: () => created.forEach((instance) => instance.dispose()) };
   } catch (error) {
     for (const instance of created) instance.dispose();
     throw error;

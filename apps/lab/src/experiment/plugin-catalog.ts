@@ -1,5 +1,13 @@
-import { gaussianLikelihood } from '@tame/likelihoods';
-import { reconstructionErrorConstraint } from '@tame/constraints';
+import { featureReconstructionErrorConstraint, patchNccConstraint, reconstructionErrorConstraint } from '@tame/constraints';
+import { mnistClassificationAccuracyConstraint, mnistFeatureReconstructionErrorConstraint } from '@tame/constraints/node';
+import {
+  bagginsLikelihoodPlugin,
+  bernoulliLikelihood,
+  gaussianLearnedSigmaLikelihood,
+  gaussianLikelihood,
+  gaussianPerPixelSigmaLikelihood,
+  quantizedNormalLikelihood,
+} from '@tame/likelihoods';
 import {
   type ConstraintV1,
   type DatasetInfoV1,
@@ -35,7 +43,17 @@ export const modelCatalog: ReadonlyArray<CatalogEntry<ModelV1>> = [
 ];
 
 export const likelihoodCatalog: ReadonlyArray<CatalogEntry<LikelihoodV1>> = [
-  { id: 'gaussian', summary: 'Gaussian with a fixed global sigma (config: sigma)', plugin: gaussianLikelihood },
+  { id: 'gaussian', summary: 'Gaussian, fixed global sigma (config: sigma, default 0.1)', plugin: gaussianLikelihood },
+  { id: 'gaussian-learned', summary: 'Gaussian, one learned global sigma', plugin: gaussianLearnedSigmaLikelihood },
+  {
+    id: 'gaussian-per-pixel',
+    summary: 'Gaussian, a learned sigma per data dimension',
+    plugin: gaussianPerPixelSigmaLikelihood,
+    complete: (config, { data }) => ({ shape: [...data.shape], ...config }),
+  },
+  { id: 'quantized-normal', summary: 'discretised Gaussian over 256 bins of [0, 1]', plugin: quantizedNormalLikelihood },
+  { id: 'bernoulli', summary: 'Bernoulli on probabilities (for binarised data)', plugin: bernoulliLikelihood, complete: (config) => ({ parameterization: 'probabilities', ...config }) },
+  { id: 'baggins', summary: 'BAGGINS: bounded Gaussian, closed-form batch variance (documented reconstruction)', plugin: bagginsLikelihoodPlugin },
 ];
 
 export const constraintCatalog: ReadonlyArray<CatalogEntry<ConstraintV1>> = [
@@ -45,6 +63,10 @@ export const constraintCatalog: ReadonlyArray<CatalogEntry<ConstraintV1>> = [
     plugin: reconstructionErrorConstraint,
     complete: (config, { data }) => ({ dimensions: data.shape.reduce((product, size) => product * size, 1), ...config }),
   },
+  { id: 'fre', summary: 'feature reconstruction error on patch means and std devs, kappa = per-feature RMSE', plugin: featureReconstructionErrorConstraint },
+  { id: 'fre-mnist', summary: "feature reconstruction error on the MNIST classifier's penultimate layer", plugin: mnistFeatureReconstructionErrorConstraint },
+  { id: 'cla', summary: 'classification accuracy of reconstructions by the shipped MNIST classifier >= kappa (needs labels)', plugin: mnistClassificationAccuracyConstraint },
+  { id: 'pncc', summary: 'mean normalised cross-correlation of whitened patches >= kappa, in [-1, 1]', plugin: patchNccConstraint },
 ];
 
 /**

@@ -27,8 +27,7 @@ export async function openRun(command: string, runDirectory: string): Promise<Op
   const dataset = await openDatasetById(config.dataset);
   const experiment = buildExperiment(config, dataset);
   const dispose = () => {
-    experiment.model.dispose();
-    experiment.likelihood.dispose();
+    experiment.dispose();
     dataset.dispose();
   };
   try {
