@@ -1,5 +1,6 @@
 import { TameError } from '@tame/core';
 import { benchCommand } from './commands/bench-command.js';
+import { dataCommand } from './commands/data-command.js';
 import { reportCommand } from './commands/report-command.js';
 import { sampleCommand } from './commands/sample-command.js';
 import { trainCommand } from './commands/train-command.js';
@@ -10,6 +11,7 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   train: trainCommand,
   sample: sampleCommand,
   report: reportCommand,
+  data: dataCommand,
   bench: benchCommand,
 };
 

@@ -1,3 +1,4 @@
+import { describeDatasetIds } from '@tame/datasets/node';
 import { constraintCatalog, describeCatalog, likelihoodCatalog, modelCatalog } from './experiment/plugin-catalog.js';
 
 /** `tame --help`: commands, flags and the catalog of plugins a user can name. */
@@ -12,11 +13,13 @@ commands:
             --out DIR  --resume DIR [--steps N]  --force  --json
   sample    --run DIR [--n 64] [--out samples.png] [--seed N] [--reconstructions]
   report    --run DIR [--screenshot report.png]   rewrite report.html; screenshot it in headless Chromium
+  data      inspect <dataset id> [--json] [--max N]   counts, shape, value range, labels
   bench     time one training step of the reference conv VAE on each available backend
             --json  --backends wasm,cpu  --batch N  --steps N  --slow-steps N
 
 ${describeCatalog('models (--model)', modelCatalog)}
 ${describeCatalog('constraints (--constraint id:kappa)', constraintCatalog)}
 ${describeCatalog('likelihoods (--likelihood)', likelihoodCatalog)}
+${describeDatasetIds()}
 `;
 }
