@@ -1,6 +1,7 @@
 import { TameError } from '@tame/core';
 import { benchCommand } from './commands/bench-command.js';
 import { dataCommand } from './commands/data-command.js';
+import { evalCommand } from './commands/eval-command.js';
 import { reportCommand } from './commands/report-command.js';
 import { sampleCommand } from './commands/sample-command.js';
 import { trainCommand } from './commands/train-command.js';
@@ -9,6 +10,7 @@ import { UsageError } from './usage-error.js';
 
 const commands: Record<string, (argv: string[]) => Promise<void>> = {
   train: trainCommand,
+  eval: evalCommand,
   sample: sampleCommand,
   report: reportCommand,
   data: dataCommand,

@@ -11,6 +11,7 @@ commands:
             --objective geco|elbo|bilbo|beta:<value>  --constraint id:kappa[:key=value,...] (repeatable)
             --steps N  --batch N  --lr X  --seed N  --backend auto|node-gpu|node|wasm|cpu
             --out DIR  --resume DIR [--steps N]  --force  --json
+  eval      --run DIR [--json]   test-set MSE, KL, marginal KL, NLL/pixel at sigma* (Appendix D), ELBO, constraints
   sample    --run DIR [--n 64] [--out samples.png] [--seed N] [--reconstructions]
   report    --run DIR [--screenshot report.png]   rewrite report.html; screenshot it in headless Chromium
   data      inspect <dataset id> [--json] [--max N]   counts, shape, value range, labels

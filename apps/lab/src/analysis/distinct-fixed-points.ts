@@ -9,18 +9,18 @@ export interface DistinctFixedPoint {
 
 export interface DistinctOptions {
   /** Means closer than this (Euclidean, data units) to a leader merge into it. Default 0.05 (fixed-points.md). */
-  readonly tolerance?: number;
+  readonly mergeTolerance?: number;
   /** A tile takes part when its mass sum_i W_ik is at least this many data points. Default 0.01. */
   readonly massThreshold?: number;
 }
 
 /**
  * Distinct fixed points among the tiles carrying posterior mass. Leader clustering: tiles in order of decreasing
- * mass (ties by index) join the first leader within `tolerance`, else lead a new group. Unlike single linkage this
+ * mass (ties by index) join the first leader within `mergeTolerance`, else lead a new group. Unlike single linkage this
  * does not chain a continuous manifold of means (Lipschitz variants) into one point; the count is deterministic.
  */
 export function distinctFixedPoints(means: Float64Array, dimension: number, mass: Float64Array, options: DistinctOptions = {}): DistinctFixedPoint[] {
-  const tolerance = options.tolerance ?? 0.05;
+  const tolerance = options.mergeTolerance ?? 0.05;
   const massThreshold = options.massThreshold ?? 0.01;
   const tiles = Array.from(mass.keys())
     .filter((tile) => (mass[tile] as number) >= massThreshold)

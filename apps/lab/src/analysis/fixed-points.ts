@@ -384,14 +384,20 @@ export interface FixedPointSweep {
   readonly criticalBetas: number[];
 }
 
-/** Runs the fixed-point iteration at every beta from the same seeded start and extracts the phase transitions. */
-export function sweepFixedPoints(data: PointSet, options: SweepOptions): FixedPointSweep {
+/** The pieces every beta of a sweep shares: the tile grid, the seeded start and the Lipschitz projection. */
+export function prepareSweep(data: PointSet, options: Omit<SweepOptions, 'betas'>) {
   const grid = createTileGrid(options.tileSide ?? 32);
   const start = initialMeans(data.points, data.dimension, grid, { seed: options.seed ?? 0, noise: options.initialNoise ?? 0.1 });
   const projection = createLipschitzProjection(grid, options.lipschitz ?? { kind: 'none' });
+  return { grid, start, projection };
+}
+
+/** Runs the fixed-point iteration at every beta from the same seeded start and extracts the phase transitions. */
+export function sweepFixedPoints(data: PointSet, options: SweepOptions): FixedPointSweep {
+  const { start, projection } = prepareSweep(data, options);
   const betas = [...options.betas];
   const runs = betas.map((beta, index) => {
-    const run = iterateFixedPoint(data, start, { ...options, beta, projection });
+    const run = iterateFixedPoint(data, start, { ...iterationSettings(options), beta, projection });
     options.onBeta?.(index, run);
     return {
       reconstructionError: run.reconstructionError,
@@ -413,4 +419,21 @@ export function sweepFixedPoints(data: PointSet, options: SweepOptions): FixedPo
     curvatureBeta: secondDerivative(betas, reconstructionErrors),
     criticalBetas: criticalBetas(betas, curvatureLogBeta, options.criticalCount ?? 3),
   };
+}
+
+const iterationSettings = (options: Omit<SweepOptions, 'betas'>) => ({
+  ...(options.sigmaSquared === undefined ? {} : { sigmaSquared: options.sigmaSquared }),
+  ...(options.eta === undefined ? {} : { eta: options.eta }),
+  ...(options.maxIterations === undefined ? {} : { maxIterations: options.maxIterations }),
+  ...(options.tolerance === undefined ? {} : { tolerance: options.tolerance }),
+});
+
+/**
+ * Re-runs one beta of a sweep (same start and projection, so the same fixed point) recording the trajectories of
+ * `recordTiles`, for the figure.
+ */
+export function traceBeta(data: PointSet, options: Omit<SweepOptions, 'betas'>, beta: number, recordTiles: readonly number[]): FixedPointRun & { readonly distinct: DistinctFixedPoint[] } {
+  const { start, projection } = prepareSweep(data, options);
+  const run = iterateFixedPoint(data, start, { ...iterationSettings(options), beta, projection, recordTiles });
+  return { ...run, distinct: distinctFixedPoints(run.means, data.dimension, run.mass, options) };
 }

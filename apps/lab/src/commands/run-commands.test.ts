@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { evalCommand } from './eval-command.js';
 import { reportCommand } from './report-command.js';
 import { sampleCommand } from './sample-command.js';
 import { trainCommand } from './train-command.js';
@@ -74,5 +75,27 @@ describe('tame report', () => {
     const printed = await captureStdout(() => reportCommand(['--run', runDirectory]));
     expect(printed).toBe(`wrote ${join(runDirectory, 'report.html')}\n`);
     expect(await readFile(join(runDirectory, 'report.html'), 'utf8')).toContain('Constraint re');
+  });
+});
+
+describe('tame eval', () => {
+  it('prints the documented JSON, consistent with the training summary and with the bounds on the marginal KL', async () => {
+    const result = JSON.parse(await captureStdout(() => evalCommand(['--run', runDirectory, '--json'])));
+    expect(Object.keys(result)).toEqual(['reconstructionMse', 'kl', 'marginalKl', 'marginalKlStandardError', 'nllPerPixel', 'sigmaStar', 'elbo', 'constraints', 'examples', 'step']);
+    const summary = JSON.parse(await readFile(join(runDirectory, 'summary.json'), 'utf8'));
+    expect(Math.sqrt(result.reconstructionMse)).toBeCloseTo(summary.testReconstructionRmse, 5);
+    expect(result.kl).toBeCloseTo(summary.testKl, 3);
+    expect(result.constraints.re).toBeCloseTo(Math.sqrt(result.reconstructionMse), 2);
+    // KL(q_N || p) = E[KL(q(z|x) || p)] - I_N(x; z), and 0 <= I_N <= log N.
+    const slack = 4 * result.marginalKlStandardError;
+    expect(result.marginalKl).toBeLessThanOrEqual(result.kl + slack);
+    expect(result.marginalKl).toBeGreaterThanOrEqual(result.kl - Math.log(result.examples) - slack);
+    expect(result.sigmaStar).toBeGreaterThan(0);
+    expect(Number.isFinite(result.nllPerPixel) && Number.isFinite(result.elbo)).toBe(true);
+  });
+
+  it('needs a run directory', async () => {
+    await expect(evalCommand([])).rejects.toThrow('tame eval: --run <run directory> is required');
+    await expect(evalCommand(['--run', join(scratch, 'missing')])).rejects.toThrow(/does not exist/);
   });
 });

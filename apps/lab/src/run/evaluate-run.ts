@@ -1,0 +1,132 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { type BatchV1, type ConstraintV1, type DatasetV1, estimateMarginalKl, gaussianLogDensityMatrix, type LikelihoodV1, type MarginalKlEstimate, type ModelV1 } from '@tame/core';
+import { type ReconstructionPair, sigmaIndependentNll } from '@tame/likelihoods';
+
+export interface RunEvaluation {
+  /** Mean squared error per data dimension, reconstructing from the posterior mean. */
+  readonly reconstructionMse: number;
+  /** Mean KL(q(z|x) || p(z)) per example, nats. */
+  readonly kl: number;
+  /** KL of the aggregate posterior of the test set to the prior (Table 2), with its standard error; null when the model does not expose its posterior. */
+  readonly marginalKl: MarginalKlEstimate | null;
+  /** Appendix D: NLL per pixel (nats) under a quantized normal whose sigma* is fitted on the training reconstructions. */
+  readonly nllPerPixel: number;
+  readonly sigmaStar: number;
+  /** Single-sample ELBO per example (nats) under the run's likelihood: -(NLL + KL). */
+  readonly elbo: number;
+  /** Each constraint's test-set measure in its units (RE: per-pixel RMSE). */
+  readonly constraints: Readonly<Record<string, number>>;
+  readonly examples: number;
+}
+
+function disposeBatch(batch: BatchV1): void {
+  tf.dispose([batch.inputs, batch.context, batch.labels].filter((tensor) => tensor !== undefined));
+}
+
+/** (data, posterior-mean reconstruction) pairs of a split, for the sigma-independent NLL (which disposes them). */
+async function* reconstructionPairs(model: ModelV1, dataset: DatasetV1, split: 'train' | 'test', batchSize: number): AsyncGenerator<ReconstructionPair> {
+  for await (const batch of dataset.batches({ split, batchSize, seed: 0, epoch: 0, shuffle: false, dropRemainder: false })) {
+    const reconstruction = tf.tidy(() => model.forward(batch, { seed: 0, training: false }).reconstruction);
+    tf.dispose([batch.context, batch.labels].filter((tensor) => tensor !== undefined));
+    yield { data: batch.inputs, reconstruction };
+  }
+}
+
+/**
+ * The evaluation of `tame eval`, on the test split: reconstruction error, KL, marginal KL, the sigma-independent NLL
+ * of Appendix D, the ELBO under the run's likelihood, and each constraint's measure.
+ */
+export async function evaluateRun(
+  run: { readonly model: ModelV1; readonly likelihood: LikelihoodV1; readonly constraints: readonly ConstraintV1[]; readonly dataset: DatasetV1 },
+  options: { readonly batchSize?: number; readonly seed?: number } = {},
+): Promise<RunEvaluation> {
+  const { model, likelihood, constraints, dataset } = run;
+  const batchSize = options.batchSize ?? 250;
+  const seed = options.seed ?? 0;
+  const dimensions = dataset.info.shape.reduce((product, size) => product * size, 1);
+  let squaredError = 0;
+  let klSum = 0;
+  let elboSum = 0;
+  let examples = 0;
+  const constraintSums = new Map<string, number>();
+  const posterior: { means: Float32Array[]; logVariances: Float32Array[]; samples: Float32Array[]; logPrior: number[] } = { means: [], logVariances: [], samples: [], logPrior: [] };
+  let latentSize = 0;
+  let exposesPosterior = true;
+  let batchIndex = 0;
+  for await (const batch of dataset.batches({ split: 'test', batchSize, seed: 0, epoch: 0, shuffle: false, dropRemainder: false })) {
+    const count = batch.inputs.shape[0] as number;
+    const values = tf.tidy(() => {
+      const mean = model.forward(batch, { seed, training: false });
+      const sampled = model.forward(batch, { seed: seed + 1 + batchIndex, training: true });
+      const nll = likelihood.negativeLogLikelihood(batch.inputs, sampled.reconstruction);
+      const constraintValues = constraints.map((constraint) => {
+        const evaluation = constraint.evaluate({ batch, output: mean });
+        return evaluation.measure ?? evaluation.value;
+      });
+      const scalars = [tf.sum(tf.squaredDifference(batch.inputs, mean.reconstruction)), tf.sum(mean.kl), tf.sum(tf.add(nll, sampled.kl)), ...constraintValues];
+      const extras = sampled.extras ?? {};
+      const hasPosterior = extras.posteriorMean !== undefined && extras.posteriorLogVariance !== undefined && sampled.latent !== undefined;
+      return {
+        scalars: tf.stack(scalars.map((scalar) => tf.reshape(scalar, []))),
+        posterior: hasPosterior ? [extras.posteriorMean!, extras.posteriorLogVariance!, sampled.latent!, extras.logPrior ?? tf.sum(tf.mul(-0.5, tf.add(tf.square(sampled.latent!), Math.log(2 * Math.PI))), 1)] : undefined,
+      };
+    });
+    const [error, kl, negativeElbo, ...constraintValues] = Array.from(values.scalars.dataSync());
+    values.scalars.dispose();
+    squaredError += error!;
+    klSum += kl!;
+    elboSum -= negativeElbo!;
+    constraints.forEach((constraint, index) => {
+      const inUnits = (constraint.toUnits ?? ((value: number) => value))(constraintValues[index]!);
+      constraintSums.set(constraint.name, (constraintSums.get(constraint.name) ?? 0) + inUnits * count);
+    });
+    if (values.posterior === undefined) exposesPosterior = false;
+    else {
+      const [means, logVariances, samples, logPrior] = values.posterior;
+      latentSize = means!.shape[1] as number;
+      posterior.means.push(means!.dataSync() as Float32Array);
+      posterior.logVariances.push(logVariances!.dataSync() as Float32Array);
+      posterior.samples.push(samples!.dataSync() as Float32Array);
+      posterior.logPrior.push(...logPrior!.dataSync());
+      tf.dispose(values.posterior);
+    }
+    examples += count;
+    batchIndex += 1;
+    disposeBatch(batch);
+  }
+
+  let marginalKl: MarginalKlEstimate | null = null;
+  if (exposesPosterior && examples >= 2) {
+    const stack = (parts: Float32Array[]) => {
+      const flat = new Float32Array(parts.reduce((total, part) => total + part.length, 0));
+      let offset = 0;
+      for (const part of parts) flat.set(part, (offset += part.length) - part.length);
+      return tf.tensor2d(flat, [examples, latentSize]);
+    };
+    const [means, logVariances, samples] = [stack(posterior.means), stack(posterior.logVariances), stack(posterior.samples)];
+    try {
+      marginalKl = estimateMarginalKl({
+        count: examples,
+        logPosteriorRows: (start, end) => tf.tidy(() => gaussianLogDensityMatrix(tf.slice(samples, start, end - start), means, logVariances)),
+        logPrior: posterior.logPrior,
+      });
+    } finally {
+      tf.dispose([means, logVariances, samples]);
+    }
+  }
+
+  const nll = await sigmaIndependentNll({
+    train: reconstructionPairs(model, dataset, 'train', batchSize),
+    test: reconstructionPairs(model, dataset, 'test', batchSize),
+  });
+  return {
+    reconstructionMse: squaredError / (examples * dimensions),
+    kl: klSum / examples,
+    marginalKl,
+    nllPerPixel: nll.natsPerDimension,
+    sigmaStar: nll.sigma,
+    elbo: elboSum / examples,
+    constraints: Object.fromEntries([...constraintSums].map(([name, sum]) => [name, sum / examples])),
+    examples,
+  };
+}
