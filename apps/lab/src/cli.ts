@@ -1,5 +1,6 @@
 import { TameError } from '@tame/core';
 import { benchCommand } from './commands/bench-command.js';
+import { classifierCommand } from './commands/classifier-command.js';
 import { dataCommand } from './commands/data-command.js';
 import { evalCommand } from './commands/eval-command.js';
 import { reportCommand } from './commands/report-command.js';
@@ -14,6 +15,7 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   sample: sampleCommand,
   report: reportCommand,
   data: dataCommand,
+  classifier: classifierCommand,
   bench: benchCommand,
 };
 

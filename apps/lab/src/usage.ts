@@ -15,6 +15,7 @@ commands:
   sample    --run DIR [--n 64] [--out samples.png] [--seed N] [--reconstructions]
   report    --run DIR [--screenshot report.png]   rewrite report.html; screenshot it in headless Chromium
   data      inspect <dataset id> [--json] [--max N]   counts, shape, value range, labels
+  classifier train --out FILE [--steps 3000] | eval [--weights FILE]   the MNIST classifier of the cla/fre-mnist constraints
   bench     time one training step of the reference conv VAE on each available backend
             --json  --backends wasm,cpu  --batch N  --steps N  --slow-steps N
 
