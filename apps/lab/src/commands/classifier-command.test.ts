@@ -1,22 +1,10 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { captureStdout } from '../testing/capture-stdout.js';
 import { classifierCommand } from './classifier-command.js';
 
-async function captureStdout(run: () => Promise<void>): Promise<string> {
-  const lines: string[] = [];
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((text) => {
-    lines.push(String(text));
-    return true;
-  });
-  try {
-    await run();
-  } finally {
-    write.mockRestore();
-  }
-  return lines.join('');
-}
 
 describe('tame classifier', () => {
   it('reports the shipped classifier at >= 97% on the held-out digits', async () => {

@@ -1,22 +1,10 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { captureStdout } from '../testing/capture-stdout.js';
 import { dataCommand } from './data-command.js';
 
-async function captureStdout(run: () => Promise<void>): Promise<string> {
-  const lines: string[] = [];
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((text) => {
-    lines.push(String(text));
-    return true;
-  });
-  try {
-    await run();
-  } finally {
-    write.mockRestore();
-  }
-  return lines.join('');
-}
 
 describe('tame data inspect', () => {
   it('summarises the embedded MNIST: counts, shape, range and 10 labels adding up to 10,000', async () => {

@@ -2,25 +2,13 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { captureStdout } from '../testing/capture-stdout.js';
 import { evalCommand } from './eval-command.js';
 import { reportCommand } from './report-command.js';
 import { sampleCommand } from './sample-command.js';
 import { trainCommand } from './train-command.js';
 
-async function captureStdout(run: () => Promise<void>): Promise<string> {
-  const lines: string[] = [];
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((text) => {
-    lines.push(String(text));
-    return true;
-  });
-  try {
-    await run();
-  } finally {
-    write.mockRestore();
-  }
-  return lines.join('');
-}
 
 /** Width, height and colour type from a PNG's IHDR, and the number of decoded bytes. */
 function pngInfo(bytes: Buffer) {

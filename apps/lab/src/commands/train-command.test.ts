@@ -1,23 +1,11 @@
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { captureStdout } from '../testing/capture-stdout.js';
 import { UsageError } from '../usage-error.js';
 import { trainCommand } from './train-command.js';
 
-async function captureStdout(run: () => Promise<void>): Promise<string[]> {
-  const lines: string[] = [];
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((text) => {
-    lines.push(String(text));
-    return true;
-  });
-  try {
-    await run();
-  } finally {
-    write.mockRestore();
-  }
-  return lines;
-}
 
 describe('tame train', () => {
   it('trains, writes a reproducible run directory with a report, and resumes it to more steps', async () => {
@@ -37,7 +25,7 @@ describe('tame train', () => {
     const metrics = (await readFile(join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
     expect(metrics.map((entry) => entry.step)).toEqual([1, 2, 3, 4, 5]);
     expect(metrics[0]).toHaveProperty('re.multiplier');
-    const summaries = lines.filter((line) => line.startsWith('{"summary"')).map((line) => JSON.parse(line).summary);
+    const summaries = lines.split('\n').filter((line) => line.startsWith('{"summary"')).map((line) => JSON.parse(line).summary);
     expect(summaries.map((summary) => summary.step)).toEqual([3, 5]);
     expect(summaries[1].testReconstructionRmse).toBeGreaterThan(0);
     expect(summaries[1].constraints.re).toMatchObject({ kappa: 0.1, units: 'per-pixel RMSE' });
