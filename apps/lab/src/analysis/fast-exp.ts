@@ -8,8 +8,8 @@ const ln2Low = 1.90821492927058770002e-10 / steps;
 const integerBias = 1100;
 /** 2^(j/64), j = 0..63. */
 const fractionPowers = Float64Array.from({ length: steps }, (_, index) => 2 ** (index / steps));
-/** 2^q, q = -1100..99. */
-const integerPowers = Float64Array.from({ length: 1200 }, (_, index) => 2 ** (index - integerBias));
+/** 2^q, q = -1100..1023. */
+const integerPowers = Float64Array.from({ length: integerBias + 1024 }, (_, index) => 2 ** (index - integerBias));
 
 /**
  * exp(x) = 2^q 2^(j/64) exp(r) with k = round(64 x / ln2) = 64 q + j and |r| <= ln2 / 128, where a degree-6 Taylor

@@ -1,6 +1,6 @@
 // Reconstruction fixed points of a high-capacity beta-VAE in an orthogonal (tile-indicator) basis: Figures 2 and 7,
 // Section 3.2 and Appendices A and B of "Taming VAEs". The seed's formulas were lost; this follows the documented
-// reconstruction in /work/shared/reference/fixed-points.md (deterministic-annealing clustering, the pre-image
+// reconstruction of the reference spec fixed-points.md (deterministic-annealing clustering, the pre-image
 // fixed point of kernel PCA with a normalised Gaussian kernel).
 import { InvalidArgumentError, NonFiniteValueError } from '@tame/core';
 import { type DistinctFixedPoint, type DistinctOptions, distinctFixedPoints } from './distinct-fixed-points.js';

@@ -1,4 +1,5 @@
 import { setBackend } from '@tame/backend';
+import { findCatalogEntry, modelCatalog } from '../experiment/plugin-catalog.js';
 import { isNonNegativeInteger, numberFlag, parseFlags } from '../parse-flags.js';
 import { evaluateRun } from '../run/evaluate-run.js';
 import { openRun } from '../run/open-run.js';
@@ -14,7 +15,12 @@ export async function evalCommand(argv: string[]): Promise<void> {
   await setBackend(flags.backend ?? 'auto');
   const run = await openRun('eval', flags.run);
   try {
-    const result = await evaluateRun({ ...run.experiment, dataset: run.dataset }, { seed });
+    const density = findCatalogEntry(modelCatalog, run.config.model.id)?.posteriorLogDensities;
+    const model = run.experiment.model;
+    const result = await evaluateRun(
+      { ...run.experiment, dataset: run.dataset },
+      { seed, ...(density === undefined ? {} : { posteriorLogDensities: (inputs, latents) => density(model, inputs, latents) }) },
+    );
     if (flags.json === true) {
       const { reconstructionMse, kl, marginalKl, nllPerPixel, sigmaStar, elbo, constraints } = result;
       process.stdout.write(

@@ -82,6 +82,16 @@ describe('tame eval', () => {
     expect(Number.isFinite(result.nllPerPixel) && Number.isFinite(result.elbo)).toBe(true);
   });
 
+  it('estimates the marginal KL of a flow posterior (vae-nvp) through its pairwise densities', async () => {
+    const nvp = join(scratch, 'nvp');
+    await captureStdout(() => trainCommand(['--model', 'vae-nvp', '--steps', '2', '--batch', '8', '--out', nvp, '--json']));
+    const result = JSON.parse(await captureStdout(() => evalCommand(['--run', nvp, '--json'])));
+    expect(result.marginalKl).not.toBeNull();
+    const slack = 4 * result.marginalKlStandardError;
+    expect(result.marginalKl).toBeLessThanOrEqual(result.kl + slack);
+    expect(result.marginalKl).toBeGreaterThanOrEqual(result.kl - Math.log(result.examples) - slack);
+  });
+
   it('needs a run directory', async () => {
     await expect(evalCommand([])).rejects.toThrow('tame eval: --run <run directory> is required');
     await expect(evalCommand(['--run', join(scratch, 'missing')])).rejects.toThrow(/does not exist/);

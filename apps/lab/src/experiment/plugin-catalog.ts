@@ -18,6 +18,8 @@ import {
   type PluginV1,
   TameError,
 } from '@tame/core';
+import { posteriorLogDensities, type VaeNvpModel, vaeNvpModel } from '@tame/vae-nvp';
+import type * as tf from '@tensorflow/tfjs-core';
 import { convVaePlugin } from '../reference-conv-vae.js';
 import { UsageError } from '../usage-error.js';
 
@@ -34,12 +36,24 @@ export interface CatalogEntry<INSTANCE> {
   readonly plugin: PluginV1<PluginKind, any, INSTANCE>;
   /** Fills the config fields the experiment determines (data shape, classes) where the user left them out. */
   readonly complete?: (config: Record<string, unknown>, context: CatalogContext) => Record<string, unknown>;
+  /**
+   * Models whose posterior is not a diagonal Gaussian in `extras`: log q(z_i | x_j) for latents [M, d] against
+   * inputs [N, ...] ([M, N]), for the marginal KL of `tame eval`.
+   */
+  readonly posteriorLogDensities?: (model: INSTANCE, inputs: tf.Tensor, latents: tf.Tensor2D) => tf.Tensor2D;
 }
 
 const withDataShape = (config: Record<string, unknown>, { data }: CatalogContext) => ({ dataShape: [...data.shape], ...config });
 
 export const modelCatalog: ReadonlyArray<CatalogEntry<ModelV1>> = [
   { id: 'conv-vae', summary: 'reference conv VAE, 28x28x1, Gaussian posterior (fast; the default)', plugin: convVaePlugin, complete: withDataShape },
+  {
+    id: 'vae-nvp',
+    summary: 'VAE with a conditional RealNVP posterior (config: preset small|faithful, latentSize, couplingLayers)',
+    plugin: vaeNvpModel,
+    complete: withDataShape,
+    posteriorLogDensities: (model, inputs, latents) => posteriorLogDensities(model as VaeNvpModel, { inputs: inputs as tf.Tensor4D, latents }),
+  },
 ];
 
 export const likelihoodCatalog: ReadonlyArray<CatalogEntry<LikelihoodV1>> = [
@@ -73,6 +87,11 @@ export const constraintCatalog: ReadonlyArray<CatalogEntry<ConstraintV1>> = [
  * Creates a plugin instance from the catalog: an unknown id lists the valid ones, and an invalid config names the
  * field (both as one-line usage errors, since they come from what the user typed or wrote in the experiment file).
  */
+/** The catalog entry of an id (undefined when unknown). */
+export function findCatalogEntry<INSTANCE>(catalog: ReadonlyArray<CatalogEntry<INSTANCE>>, id: string): CatalogEntry<INSTANCE> | undefined {
+  return catalog.find((candidate) => candidate.id === id);
+}
+
 export function createFromCatalog<INSTANCE>(
   kind: string,
   catalog: ReadonlyArray<CatalogEntry<INSTANCE>>,
@@ -93,6 +112,6 @@ export function createFromCatalog<INSTANCE>(
 }
 
 /** Help text: one line per catalog entry. */
-export function describeCatalog(title: string, catalog: ReadonlyArray<CatalogEntry<unknown>>): string {
+export function describeCatalog(title: string, catalog: ReadonlyArray<Pick<CatalogEntry<unknown>, 'id' | 'summary'>>): string {
   return [`${title}:`, ...catalog.map((entry) => `  ${entry.id.padEnd(14)} ${entry.summary}`)].join('\n');
 }

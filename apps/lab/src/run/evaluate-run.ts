@@ -38,7 +38,12 @@ async function* reconstructionPairs(model: ModelV1, dataset: DatasetV1, split: '
  */
 export async function evaluateRun(
   run: { readonly model: ModelV1; readonly likelihood: LikelihoodV1; readonly constraints: readonly ConstraintV1[]; readonly dataset: DatasetV1 },
-  options: { readonly batchSize?: number; readonly seed?: number } = {},
+  options: {
+    readonly batchSize?: number;
+    readonly seed?: number;
+    /** log q(z_i | x_j) for models whose posterior is not a diagonal Gaussian in `extras` (e.g. vae-nvp). */
+    readonly posteriorLogDensities?: (inputs: tf.Tensor, latents: tf.Tensor2D) => tf.Tensor2D;
+  } = {},
 ): Promise<RunEvaluation> {
   const { model, likelihood, constraints, dataset } = run;
   const batchSize = options.batchSize ?? 250;
@@ -49,7 +54,14 @@ export async function evaluateRun(
   let elboSum = 0;
   let examples = 0;
   const constraintSums = new Map<string, number>();
-  const posterior: { means: Float32Array[]; logVariances: Float32Array[]; samples: Float32Array[]; logPrior: number[] } = { means: [], logVariances: [], samples: [], logPrior: [] };
+  const posterior: { means: Float32Array[]; logVariances: Float32Array[]; samples: Float32Array[]; inputs: Float32Array[]; logPrior: number[] } = {
+    means: [],
+    logVariances: [],
+    samples: [],
+    inputs: [],
+    logPrior: [],
+  };
+  const byDensity = options.posteriorLogDensities;
   let latentSize = 0;
   let exposesPosterior = true;
   let batchIndex = 0;
@@ -65,10 +77,17 @@ export async function evaluateRun(
       });
       const scalars = [tf.sum(tf.squaredDifference(batch.inputs, mean.reconstruction)), tf.sum(mean.kl), tf.sum(tf.add(nll, sampled.kl)), ...constraintValues];
       const extras = sampled.extras ?? {};
-      const hasPosterior = extras.posteriorMean !== undefined && extras.posteriorLogVariance !== undefined && sampled.latent !== undefined;
+      const latent = sampled.latent;
+      const logPrior = () => extras.logPrior ?? tf.sum(tf.mul(-0.5, tf.add(tf.square(latent!), Math.log(2 * Math.PI))), 1);
+      const gaussian = extras.posteriorMean !== undefined && extras.posteriorLogVariance !== undefined && latent !== undefined;
       return {
         scalars: tf.stack(scalars.map((scalar) => tf.reshape(scalar, []))),
-        posterior: hasPosterior ? [extras.posteriorMean!, extras.posteriorLogVariance!, sampled.latent!, extras.logPrior ?? tf.sum(tf.mul(-0.5, tf.add(tf.square(sampled.latent!), Math.log(2 * Math.PI))), 1)] : undefined,
+        posterior:
+          byDensity !== undefined && latent !== undefined
+            ? [batch.inputs, latent, logPrior()].map((tensor) => tf.clone(tensor))
+            : gaussian
+              ? [extras.posteriorMean!, extras.posteriorLogVariance!, latent, logPrior()]
+              : undefined,
       };
     });
     const [error, kl, negativeElbo, ...constraintValues] = Array.from(values.scalars.dataSync());
@@ -81,7 +100,14 @@ export async function evaluateRun(
       constraintSums.set(constraint.name, (constraintSums.get(constraint.name) ?? 0) + inUnits * count);
     });
     if (values.posterior === undefined) exposesPosterior = false;
-    else {
+    else if (byDensity !== undefined) {
+      const [inputs, samples, logPrior] = values.posterior;
+      latentSize = samples!.shape[1] as number;
+      posterior.inputs.push(inputs!.dataSync() as Float32Array);
+      posterior.samples.push(samples!.dataSync() as Float32Array);
+      posterior.logPrior.push(...logPrior!.dataSync());
+      tf.dispose(values.posterior);
+    } else {
       const [means, logVariances, samples, logPrior] = values.posterior;
       latentSize = means!.shape[1] as number;
       posterior.means.push(means!.dataSync() as Float32Array);
@@ -97,21 +123,36 @@ export async function evaluateRun(
 
   let marginalKl: MarginalKlEstimate | null = null;
   if (exposesPosterior && examples >= 2) {
-    const stack = (parts: Float32Array[]) => {
+    const concatenate = (parts: Float32Array[]) => {
       const flat = new Float32Array(parts.reduce((total, part) => total + part.length, 0));
       let offset = 0;
       for (const part of parts) flat.set(part, (offset += part.length) - part.length);
-      return tf.tensor2d(flat, [examples, latentSize]);
+      return flat;
     };
-    const [means, logVariances, samples] = [stack(posterior.means), stack(posterior.logVariances), stack(posterior.samples)];
-    try {
-      marginalKl = estimateMarginalKl({
-        count: examples,
-        logPosteriorRows: (start, end) => tf.tidy(() => gaussianLogDensityMatrix(tf.slice(samples, start, end - start), means, logVariances)),
-        logPrior: posterior.logPrior,
-      });
-    } finally {
-      tf.dispose([means, logVariances, samples]);
+    const samples = tf.tensor2d(concatenate(posterior.samples), [examples, latentSize]);
+    if (byDensity !== undefined) {
+      const inputs = tf.tensor(concatenate(posterior.inputs), [examples, ...dataset.info.shape]);
+      try {
+        marginalKl = estimateMarginalKl({
+          count: examples,
+          logPosteriorRows: (start, end) => tf.tidy(() => byDensity(inputs, tf.slice(samples, start, end - start))),
+          logPrior: posterior.logPrior,
+        });
+      } finally {
+        tf.dispose([inputs, samples]);
+      }
+    } else {
+      const means = tf.tensor2d(concatenate(posterior.means), [examples, latentSize]);
+      const logVariances = tf.tensor2d(concatenate(posterior.logVariances), [examples, latentSize]);
+      try {
+        marginalKl = estimateMarginalKl({
+          count: examples,
+          logPosteriorRows: (start, end) => tf.tidy(() => gaussianLogDensityMatrix(tf.slice(samples, start, end - start), means, logVariances)),
+          logPrior: posterior.logPrior,
+        });
+      } finally {
+        tf.dispose([means, logVariances, samples]);
+      }
     }
   }
 
