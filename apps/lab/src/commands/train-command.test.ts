@@ -58,6 +58,10 @@ describe('tame train', () => {
     for (const name of ['re', 'pncc', 'cla', 'fre']) expect(last).toHaveProperty(`${name}.multiplier`);
     const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
     expect(Object.keys(summary.constraints)).toEqual(['re', 'pncc', 'cla', 'fre']);
+    await captureStdout(() => trainCommand(['--model', 'bilbo-vae', '--objective', 'bilbo', '--likelihood', 'baggins', '--steps', '2', '--batch', '8', '--out', join(directory, 'bilbo'), '--json']));
+    const bilbo = JSON.parse((await readFile(join(directory, 'bilbo', 'metrics.jsonl'), 'utf8')).trim().split('\n').at(-1)!);
+    expect(bilbo).toHaveProperty('bilbo.rate');
+    await expect(trainCommand(['--objective', 'bilbo', '--out', join(directory, 'x')])).rejects.toThrow("the bilbo objective needs --model bilbo-vae, got 'conv-vae'");
     for (const likelihood of ['bernoulli', 'baggins', 'gaussian-learned']) {
       await captureStdout(() => trainCommand(['--objective', 'elbo', '--likelihood', likelihood, '--steps', '1', '--batch', '8', '--out', join(directory, likelihood), '--json']));
       const metrics = JSON.parse((await readFile(join(directory, likelihood, 'metrics.jsonl'), 'utf8')).trim());

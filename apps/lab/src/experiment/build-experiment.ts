@@ -1,4 +1,5 @@
-import { type ConstraintV1, createElboObjective, createGecoObjective, type DatasetV1, type LikelihoodV1, type ModelV1, type TrainingObjective } from '@tame/core';
+import { type ConstraintV1, createElboObjective, TameError, createGecoObjective, type DatasetV1, type LikelihoodV1, type ModelV1, type TrainingObjective } from '@tame/core';
+import { type BilboVaeModel, createBilboObjective } from '@tame/bilbo-vae';
 import { UsageError } from '../usage-error.js';
 import type { ExperimentConfig } from './experiment-config.js';
 import { constraintCatalog, createFromCatalog, likelihoodCatalog, modelCatalog } from './plugin-catalog.js';
@@ -58,7 +59,14 @@ export function buildExperiment(config: ExperimentConfig, dataset: DatasetV1): E
         objective = createElboObjective({ likelihood, beta: config.objective.beta });
         break;
       case 'bilbo':
-        throw new UsageError("tame: the bilbo objective needs the bilbo-vae model (--model bilbo-vae --objective bilbo)");
+        if (config.model.id !== 'bilbo-vae') throw new UsageError(`tame: the bilbo objective needs --model bilbo-vae, got '${config.model.id}'`);
+        try {
+          objective = createBilboObjective({ model: model as BilboVaeModel, likelihood });
+        } catch (error) {
+          if (TameError.isInstance(error)) throw new UsageError(`tame: ${error.message}`);
+          throw error;
+        }
+        break;
     }
     return { model, likelihood, constraints, objective, dispose: () => created.forEach((instance) => instance.dispose()) };
   } catch (error) {

@@ -18,6 +18,7 @@ import {
   type PluginV1,
   TameError,
 } from '@tame/core';
+import { bilboVaePlugin } from '@tame/bilbo-vae';
 import { posteriorLogDensities, type VaeNvpModel, vaeNvpModel } from '@tame/vae-nvp';
 import type * as tf from '@tensorflow/tfjs-core';
 import { convVaePlugin } from '../reference-conv-vae.js';
@@ -47,6 +48,12 @@ const withDataShape = (config: Record<string, unknown>, { data }: CatalogContext
 
 export const modelCatalog: ReadonlyArray<CatalogEntry<ModelV1>> = [
   { id: 'conv-vae', summary: 'reference conv VAE, 28x28x1, Gaussian posterior (fast; the default)', plugin: convVaePlugin, complete: withDataShape },
+  {
+    id: 'bilbo-vae',
+    summary: "conv VAE with constant posterior variance (config: posterior constant|learned, posteriorScale); pair with --objective bilbo",
+    plugin: bilboVaePlugin,
+    complete: withDataShape,
+  },
   {
     id: 'vae-nvp',
     summary: 'VAE with a conditional RealNVP posterior (config: preset small|faithful, latentSize, couplingLayers)',
