@@ -3,6 +3,7 @@ import { benchCommand } from './commands/bench-command.js';
 import { classifierCommand } from './commands/classifier-command.js';
 import { dataCommand } from './commands/data-command.js';
 import { evalCommand } from './commands/eval-command.js';
+import { fixedPointsCommand } from './commands/fixed-points-command.js';
 import { reportCommand } from './commands/report-command.js';
 import { sampleCommand } from './commands/sample-command.js';
 import { trainCommand } from './commands/train-command.js';
@@ -16,6 +17,7 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   report: reportCommand,
   data: dataCommand,
   classifier: classifierCommand,
+  'fixed-points': fixedPointsCommand,
   bench: benchCommand,
 };
 

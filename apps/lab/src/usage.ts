@@ -16,6 +16,9 @@ commands:
   report    --run DIR [--screenshot report.png]   rewrite report.html; screenshot it in headless Chromium
   data      inspect <dataset id> [--json] [--max N]   counts, shape, value range, labels
   classifier train --out FILE [--steps 3000] | eval [--weights FILE]   the MNIST classifier of the cla/fre-mnist constraints
+  fixed-points --data two-blobs|lines|circles [--lipschitz none|local|global] [--gamma X] [--betas 60]
+            [--tiles 32] [--seed 0] [--out DIR] [--json]   beta sweep of the reconstruction fixed points
+            (Figures 2 and 7, documented reconstruction): E(beta), fixed-point counts, critical betas, figure
   bench     time one training step of the reference conv VAE on each available backend
             --json  --backends wasm,cpu  --batch N  --steps N  --slow-steps N
 
