@@ -43,6 +43,15 @@ describe('tame sample', () => {
     expect([info.width, info.height]).toEqual([4 * 57 + 1, 2 * 57 + 1]);
   });
 
+  it('samples a conditional model (convdraw on mnist-sum) given the contexts of test examples', async () => {
+    const conditional = join(scratch, 'convdraw');
+    await captureStdout(() => trainCommand(['--model', 'convdraw', '--dataset', 'mnist-sum', '--steps', '2', '--batch', '8', '--out', conditional, '--json']));
+    const out = join(scratch, 'conditional.png');
+    const printed = JSON.parse(await captureStdout(() => sampleCommand(['--run', conditional, '--n', '4', '--out', out, '--json'])));
+    expect(printed).toMatchObject({ count: 4, kind: 'samples', step: 2 });
+    expect(pngInfo(await readFile(out)).width).toBe(2 * 57 + 1);
+  });
+
   it('explains a missing run, a bad count and a corrupt checkpoint in one line', async () => {
     await expect(sampleCommand([])).rejects.toThrow('tame sample: --run <run directory> is required');
     await expect(sampleCommand(['--run', join(scratch, 'nope')])).rejects.toThrow(/run directory .*nope does not exist/);

@@ -19,6 +19,7 @@ import {
   TameError,
 } from '@tame/core';
 import { bilboVaePlugin } from '@tame/bilbo-vae';
+import { convDrawPlugin } from '@tame/convdraw';
 import { posteriorLogDensities, type VaeNvpModel, vaeNvpModel } from '@tame/vae-nvp';
 import type * as tf from '@tensorflow/tfjs-core';
 import { convVaePlugin } from '../reference-conv-vae.js';
@@ -53,6 +54,17 @@ export const modelCatalog: ReadonlyArray<CatalogEntry<ModelV1>> = [
     summary: "conv VAE with constant posterior variance (config: posterior constant|learned, posteriorScale); pair with --objective bilbo",
     plugin: bilboVaePlugin,
     complete: withDataShape,
+  },
+  {
+    id: 'convdraw',
+    summary: 'ConvDRAW (ConvLSTM cores, learned prior, T steps); conditional on the dataset context when it has one',
+    plugin: convDrawPlugin,
+    complete: (config, { data }) => {
+      const context = data.contextShape;
+      const inferred =
+        context === undefined ? { kind: 'none' } : context.length === 1 ? { kind: 'vector', shape: [...context] } : { kind: 'image', shape: [...context] };
+      return { dataShape: [...data.shape], context: inferred, ...config };
+    },
   },
   {
     id: 'vae-nvp',
