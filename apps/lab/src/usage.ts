@@ -8,7 +8,7 @@ export function usage(): string {
 commands:
   train     train a VAE (default: conv-vae, GECO with RE <= 0.1 per-pixel RMSE, embedded MNIST)
             --config experiment.json  --model ID  --dataset ID  --likelihood ID
-            --objective geco|elbo|bilbo|beta:<value>  --constraint id:kappa[:key=value,...] (repeatable)
+            --objective geco|elbo|bilbo|beta:<value>|beta-anneal:<from>[:<to>]  --constraint id:kappa[:key=value,...] (repeatable)
             --steps N  --batch N  --lr X  --seed N  --backend auto|node-gpu|node|wasm|cpu
             --out DIR  --resume DIR [--steps N]  --force  --json
   eval      --run DIR [--json]   test-set MSE, KL, marginal KL, NLL/pixel at sigma* (Appendix D), ELBO, constraints

@@ -78,7 +78,7 @@ describe('tame train', () => {
     await expect(trainCommand(['--constraint', 'bogus:1', '--out', join(out, 'x')])).rejects.toThrow("tame: unknown constraint 'bogus' (expected one of: re");
     await expect(trainCommand(['--constraint', 're:-1', '--out', join(out, 'y')])).rejects.toThrow(/constraint 're': Invalid config/);
     await expect(trainCommand(['--model', 'nope', '--out', join(out, 'z')])).rejects.toThrow(/unknown model 'nope'/);
-    await expect(trainCommand(['--objective', 'magic'])).rejects.toThrow(/--objective must be geco, elbo, bilbo or beta:<positive number>/);
+    await expect(trainCommand(['--objective', 'magic'])).rejects.toThrow(/--objective must be geco, elbo, bilbo, beta:<positive number> or beta-anneal:<from>\[:<to>\]/);
     await expect(trainCommand(['--resume', join(out, 'missing')])).rejects.toThrow(/does not exist/);
     await expect(trainCommand(['--resume', out, '--lr', '1'])).rejects.toThrow(/drop --lr/);
     await expect(trainCommand(['--bogus'])).rejects.toThrow(/Unknown option '--bogus'/);

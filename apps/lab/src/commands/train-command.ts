@@ -91,8 +91,26 @@ export async function trainCommand(argv: string[]): Promise<void> {
     }
   }
 
+  await runExperiment({ config, runDirectory, resuming, output: flags.json === true ? 'json' : 'text', ...(flags.backend === undefined ? {} : { backend: flags.backend }) });
+}
+
+export interface RunExperimentOptions {
+  readonly config: ExperimentConfig;
+  readonly runDirectory: string;
+  /** Continue from the newest checkpoint of runDirectory (its config.json is `config`). */
+  readonly resuming: boolean;
+  readonly backend?: string;
+  /** 'text': progress lines; 'json': one JSON object per logged step and the summary; 'quiet': nothing (sweeps). */
+  readonly output: 'text' | 'json' | 'quiet';
+}
+
+export type RunSummary = Awaited<ReturnType<typeof runExperiment>>;
+
+/** Trains one experiment into a run directory and writes its summary, image grids and report. */
+export async function runExperiment(options: RunExperimentOptions) {
+  const { config, runDirectory, resuming } = options;
   // The backend first: creating a model allocates tensors.
-  const backend = await setBackend(flags.backend ?? 'auto');
+  const backend = await setBackend(options.backend ?? 'auto');
   const dataset = await openDatasetById(config.dataset);
   const experiment = buildExperiment(config, dataset);
   const { model, constraints, objective } = experiment;
@@ -101,7 +119,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     await writeJsonAtomically(join(runDirectory, runFiles.config), config);
   }
   const log = (text: string) => {
-    if (flags.json !== true) process.stdout.write(`${text}\n`);
+    if (options.output === 'text') process.stdout.write(`${text}\n`);
   };
   log(`tame train: ${describeExperiment(config, constraints)}; backend ${backend}; run ${runDirectory}`);
 
@@ -132,7 +150,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
           // Steps after the checkpoint a resume starts from are recomputed: drop their old metrics rows.
           onTrainStart: (event) => (resuming ? truncateMetricsAfter(runDirectory, event.step) : undefined),
         },
-        createProgressReporter({ json: flags.json === true, every: logEvery, toUnits }),
+        createProgressReporter({ json: options.output === 'json', every: logEvery, toUnits, ...(options.output === 'quiet' ? { write: () => {} } : {}) }),
         {
           async onStepEnd(event) {
             if (event.step % logEvery === 0 || event.step === event.totalSteps) await appendMetricsRow(runDirectory, { step: event.step, ...event.metrics });
@@ -171,8 +189,8 @@ export async function trainCommand(argv: string[]): Promise<void> {
     await writeFileAtomically(join(runDirectory, runFiles.reconstructions), await renderReconstructions(model, dataset));
     await writeFileAtomically(join(runDirectory, runFiles.samples), await renderSamples(model, dataset, { seed: training.seed + 1 }));
     const reportPath = await writeRunReport(runDirectory, config, constraints);
-    if (flags.json === true) process.stdout.write(`${JSON.stringify({ summary })}\n`);
-    else {
+    if (options.output === 'json') process.stdout.write(`${JSON.stringify({ summary })}\n`);
+    else if (options.output === 'text') {
       const parts = Object.entries(constraintSummary).map(
         ([name, entry]) => `${name} ${entry.movingAverage?.toFixed(4)} ${entry.satisfied ? '<=' : '>'} ${entry.kappa} (λ ${entry.multiplier?.toPrecision(3)})`,
       );
@@ -183,6 +201,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
       log(`report: ${reportPath}`);
       log(`resume with: npm run tame -- train --resume ${runDirectory}${result.reason === 'aborted' ? '' : ' --steps <more>'}`);
     }
+    return summary;
   } finally {
     process.off('SIGINT', onSignal);
     experiment.dispose();

@@ -1,6 +1,7 @@
 import { type ConstraintV1, createElboObjective, TameError, createGecoObjective, type DatasetV1, type LikelihoodV1, type ModelV1, type TrainingObjective } from '@tame/core';
 import { type BilboVaeModel, createBilboObjective } from '@tame/bilbo-vae';
 import { UsageError } from '../usage-error.js';
+import { createAnnealedBetaObjective } from './annealed-beta-objective.js';
 import type { ExperimentConfig } from './experiment-config.js';
 import { constraintCatalog, createFromCatalog, likelihoodCatalog, modelCatalog } from './plugin-catalog.js';
 
@@ -57,6 +58,9 @@ export function buildExperiment(config: ExperimentConfig, dataset: DatasetV1): E
         break;
       case 'beta':
         objective = createElboObjective({ likelihood, beta: config.objective.beta });
+        break;
+      case 'beta-anneal':
+        objective = createAnnealedBetaObjective({ likelihood, from: config.objective.from, to: config.objective.to, steps: config.objective.steps ?? config.training.steps });
         break;
       case 'bilbo':
         if (config.model.id !== 'bilbo-vae') throw new UsageError(`tame: the bilbo objective needs --model bilbo-vae, got '${config.model.id}'`);

@@ -37,6 +37,8 @@ const objectiveConfig = z.discriminatedUnion('kind', [
     .strict(),
   z.object({ kind: z.literal('elbo') }),
   z.object({ kind: z.literal('beta'), beta: z.number().positive().finite() }),
+  /** Hand-annealed beta-VAE: beta ramps linearly from `from` to `to` over `steps` (default: the whole run). */
+  z.object({ kind: z.literal('beta-anneal'), from: z.number().min(0).finite(), to: z.number().min(0).finite().default(1), steps: z.number().int().positive().optional() }).strict(),
   z.object({ kind: z.literal('bilbo') }),
 ]);
 

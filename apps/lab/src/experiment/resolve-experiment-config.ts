@@ -40,9 +40,13 @@ export function parseConstraintFlag(text: string): { id: string; kappa: number; 
 
 function parseObjectiveFlag(text: string): Record<string, unknown> {
   if (text === 'geco' || text === 'elbo' || text === 'bilbo') return { kind: text };
+  const anneal = /^beta-anneal:([^:]+)(?::([^:]+))?$/.exec(text);
+  if (anneal !== null && Number.isFinite(Number(anneal[1])) && (anneal[2] === undefined || Number.isFinite(Number(anneal[2])))) {
+    return { kind: 'beta-anneal', from: Number(anneal[1]), ...(anneal[2] === undefined ? {} : { to: Number(anneal[2]) }) };
+  }
   const beta = /^beta:(.+)$/.exec(text);
   if (beta !== null && Number.isFinite(Number(beta[1])) && Number(beta[1]) > 0) return { kind: 'beta', beta: Number(beta[1]) };
-  throw new UsageError(`tame train: --objective must be geco, elbo, bilbo or beta:<positive number>, got '${text}'`);
+  throw new UsageError(`tame train: --objective must be geco, elbo, bilbo, beta:<positive number> or beta-anneal:<from>[:<to>], got '${text}'`);
 }
 
 function numberFromFlag(name: string, text: string): number {
