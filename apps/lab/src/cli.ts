@@ -4,6 +4,7 @@ import { classifierCommand } from './commands/classifier-command.js';
 import { dataCommand } from './commands/data-command.js';
 import { evalCommand } from './commands/eval-command.js';
 import { fixedPointsCommand } from './commands/fixed-points-command.js';
+import { sweepCommand } from './commands/sweep-command.js';
 import { reportCommand } from './commands/report-command.js';
 import { sampleCommand } from './commands/sample-command.js';
 import { trainCommand } from './commands/train-command.js';
@@ -18,6 +19,7 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   data: dataCommand,
   classifier: classifierCommand,
   'fixed-points': fixedPointsCommand,
+  sweep: sweepCommand,
   bench: benchCommand,
 };
 

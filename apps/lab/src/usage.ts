@@ -16,6 +16,8 @@ commands:
   report    --run DIR [--screenshot report.png]   rewrite report.html; screenshot it in headless Chromium
   data      inspect <dataset id> [--json] [--max N]   counts, shape, value range, labels
   classifier train --out FILE [--steps 3000] | eval [--weights FILE]   the MNIST classifier of the cla/fre-mnist constraints
+  sweep     [--kappas 0.08,0.1,0.15] [--model ID] [--dataset ID] [--steps N] [--elbo-sigma 0.1] [--anneal-from 10]
+            [--out DIR] [--json]   GECO-RE per kappa + ELBO + annealed beta: sweep.json, information-plane.html (Figure 4)
   fixed-points --data two-blobs|lines|circles [--lipschitz none|local|global] [--gamma X] [--betas 60]
             [--tiles 32] [--seed 0] [--out DIR] [--json]   beta sweep of the reconstruction fixed points
             (Figures 2 and 7, documented reconstruction): E(beta), fixed-point counts, critical betas, figure

@@ -1,0 +1,30 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { captureStdout } from '../testing/capture-stdout.js';
+import { sweepCommand } from './sweep-command.js';
+
+describe('tame sweep', () => {
+  it('trains GECO at each kappa plus the ELBO and annealed-beta baselines and writes the information plane (smoke)', async () => {
+    const out = join(await mkdtemp(join(tmpdir(), 'tame-sweep-')), 'sweep');
+    const printed = JSON.parse(await captureStdout(() => sweepCommand(['--kappas', '0.1,0.2', '--steps', '2', '--batch', '8', '--out', out, '--json'])));
+    expect(printed.rows.map((row: { name: string }) => row.name)).toEqual(['geco-re-0.1', 'geco-re-0.2', 'elbo', 'beta-anneal-10']);
+    for (const row of printed.rows) {
+      expect(Number.isFinite(row.kl) && Number.isFinite(row.nllPerPixel) && row.reconstructionRmse > 0).toBe(true);
+    }
+    const saved = JSON.parse(await readFile(join(out, 'sweep.json'), 'utf8'));
+    expect(saved.rows).toEqual(printed.rows);
+    const html = await readFile(join(out, 'information-plane.html'), 'utf8');
+    expect(html).toContain('<svg');
+    expect(html.match(/<circle/g)?.length).toBe(4);
+    const elboConfig = JSON.parse(await readFile(join(out, 'elbo', 'config.json'), 'utf8'));
+    expect(elboConfig).toMatchObject({ objective: { kind: 'elbo' }, likelihood: { id: 'gaussian', config: { sigma: 0.1 } }, constraints: [] });
+  });
+
+  it('explains bad kappas and refuses to overwrite', async () => {
+    await expect(sweepCommand(['--kappas', '0.1,2'])).rejects.toThrow(/--kappas must be per-pixel RMSEs in \(0, 1\)/);
+    const out = await mkdtemp(join(tmpdir(), 'tame-sweep-'));
+    await expect(sweepCommand(['--out', out])).rejects.toThrow(/already exists; pass --force/);
+  });
+});
