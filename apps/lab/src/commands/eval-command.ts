@@ -1,8 +1,6 @@
 import { setBackend } from '@tame/backend';
-import { findCatalogEntry, modelCatalog } from '../experiment/plugin-catalog.js';
 import { isNonNegativeInteger, numberFlag, parseFlags } from '../parse-flags.js';
-import { evaluateRun } from '../run/evaluate-run.js';
-import { openRun } from '../run/open-run.js';
+import { evaluateOpenedRun, openRun } from '../run/open-run.js';
 import { UsageError } from '../usage-error.js';
 
 export const evalFlags = { run: { type: 'string' }, json: { type: 'boolean' }, seed: { type: 'string' }, backend: { type: 'string' } } as const;
@@ -15,12 +13,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
   await setBackend(flags.backend ?? 'auto');
   const run = await openRun('eval', flags.run);
   try {
-    const density = findCatalogEntry(modelCatalog, run.config.model.id)?.posteriorLogDensities;
-    const model = run.experiment.model;
-    const result = await evaluateRun(
-      { ...run.experiment, dataset: run.dataset },
-      { seed, ...(density === undefined ? {} : { posteriorLogDensities: (inputs, latents) => density(model, inputs, latents) }) },
-    );
+    const result = await evaluateOpenedRun(run, { seed });
     if (flags.json === true) {
       const { reconstructionMse, kl, marginalKl, nllPerPixel, sigmaStar, elbo, constraints } = result;
       process.stdout.write(

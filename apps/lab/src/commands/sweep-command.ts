@@ -2,12 +2,10 @@ import { join, resolve } from 'node:path';
 import { setBackend } from '@tame/backend';
 import { writeFileAtomically } from '@tame/core/node';
 import type { ExperimentConfig } from '../experiment/experiment-config.js';
-import { findCatalogEntry, modelCatalog } from '../experiment/plugin-catalog.js';
 import { resolveExperimentConfig } from '../experiment/resolve-experiment-config.js';
 import { parseFlags } from '../parse-flags.js';
 import { overlayChart } from '../report/scatter-chart.js';
-import { evaluateRun } from '../run/evaluate-run.js';
-import { openRun } from '../run/open-run.js';
+import { evaluateOpenedRun, openRun } from '../run/open-run.js';
 import { pathExists, writeJsonAtomically } from '../run/run-directory.js';
 import { UsageError } from '../usage-error.js';
 import { runExperiment } from './train-command.js';
@@ -82,18 +80,13 @@ export async function sweepCommand(argv: string[]): Promise<void> {
   ];
   await setBackend(flags.backend ?? 'auto');
   const rows: SweepRow[] = [];
-  const density = findCatalogEntry(modelCatalog, base.model.id)?.posteriorLogDensities;
   for (const [index, run] of runs.entries()) {
     const runDirectory = join(out, run.name);
     if (flags.json !== true) process.stdout.write(`[${index + 1}/${runs.length}] ${run.name}: training ${run.config.training.steps} steps into ${runDirectory}\n`);
     const summary = await runExperiment({ config: run.config, runDirectory, resuming: false, output: 'quiet' });
     const opened = await openRun('sweep', runDirectory);
     try {
-      const model = opened.experiment.model;
-      const evaluation = await evaluateRun(
-        { ...opened.experiment, dataset: opened.dataset },
-        density === undefined ? {} : { posteriorLogDensities: (inputs, latents) => density(model, inputs, latents) },
-      );
+      const evaluation = await evaluateOpenedRun(opened);
       rows.push({
         name: run.name,
         objective: run.config.objective.kind,

@@ -4,7 +4,9 @@ import { createFileCheckpointStore } from '@tame/core/node';
 import { buildExperiment, type Experiment } from '../experiment/build-experiment.js';
 import type { ExperimentConfig } from '../experiment/experiment-config.js';
 import { openDatasetById } from '../experiment/open-dataset.js';
+import { findCatalogEntry, modelCatalog } from '../experiment/plugin-catalog.js';
 import { UsageError } from '../usage-error.js';
+import { evaluateRun, type RunEvaluation } from './evaluate-run.js';
 import { readRunConfig, runFiles } from './run-directory.js';
 
 export interface OpenedRun {
@@ -40,4 +42,17 @@ export async function openRun(command: string, runDirectory: string): Promise<Op
     if (TameError.isInstance(error)) throw new UsageError(`tame ${command}: ${error.message}`);
     throw error;
   }
+}
+
+/**
+ * `evaluateRun` on an opened run, with the model's own posterior density from the catalog where its posterior is not
+ * a diagonal Gaussian (vae-nvp), so the marginal KL is estimated for every model that can give it.
+ */
+export function evaluateOpenedRun(run: OpenedRun, options: { readonly seed?: number } = {}): Promise<RunEvaluation> {
+  const density = findCatalogEntry(modelCatalog, run.config.model.id)?.posteriorLogDensities;
+  const model = run.experiment.model;
+  return evaluateRun(
+    { ...run.experiment, dataset: run.dataset },
+    { ...options, ...(density === undefined ? {} : { posteriorLogDensities: (inputs, latents) => density(model, inputs, latents) }) },
+  );
 }
