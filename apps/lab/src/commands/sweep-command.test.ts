@@ -9,7 +9,7 @@ describe('tame sweep', () => {
   it('trains GECO at each kappa plus the ELBO and annealed-beta baselines and writes the information plane (smoke)', async () => {
     const out = join(await mkdtemp(join(tmpdir(), 'tame-sweep-')), 'sweep');
     const printed = JSON.parse(await captureStdout(() => sweepCommand(['--kappas', '0.1,0.2', '--steps', '2', '--batch', '8', '--out', out, '--json'])));
-    expect(printed.rows.map((row: { name: string }) => row.name)).toEqual(['geco-re-0.1', 'geco-re-0.2', 'elbo', 'beta-anneal-10']);
+    expect(printed.rows.map((row: { name: string }) => row.name)).toEqual(['elbo', 'beta-anneal-10', 'geco-re-0.1', 'geco-re-0.2', 'geco-re-matched']);
     for (const row of printed.rows) {
       expect(Number.isFinite(row.kl) && Number.isFinite(row.nllPerPixel) && row.reconstructionRmse > 0).toBe(true);
     }
@@ -17,7 +17,13 @@ describe('tame sweep', () => {
     expect(saved.rows).toEqual(printed.rows);
     const html = await readFile(join(out, 'information-plane.html'), 'utf8');
     expect(html).toContain('<svg');
-    expect(html.match(/<circle/g)?.length).toBe(4);
+    expect(html.match(/<circle/g)?.length).toBe(5);
+    // The matched run's kappa is the ELBO's training RMSE (4 significant digits), and both are reported.
+    const elbo = printed.rows[0];
+    expect(printed.matched.geco.kappa).toBeCloseTo(elbo.trainRmse, 3);
+    expect(printed.matched.elbo.name).toBe('elbo');
+    const matchedConfig = JSON.parse(await readFile(join(out, 'geco-re-matched', 'config.json'), 'utf8'));
+    expect(matchedConfig.constraints[0].kappa).toBe(printed.matched.geco.kappa);
     const elboConfig = JSON.parse(await readFile(join(out, 'elbo', 'config.json'), 'utf8'));
     expect(elboConfig).toMatchObject({ objective: { kind: 'elbo' }, likelihood: { id: 'gaussian', config: { sigma: 0.1 } }, constraints: [] });
   });

@@ -16,15 +16,18 @@ export interface Experiment {
 }
 
 /**
- * tame's GECO defaults (shared/reference/geco.md, "Measured here"): lambda starts at the Gaussian-likelihood equivalent
- * of an RE kappa, 1 / (2 kappa^2) in per-image units (1 for other constraints), and moves at most 0.5% per step, so
- * it cannot wind up while the network is still learning to reach kappa. Experiment files may override each option.
+ * tame's GECO defaults, measured on MNIST (EXPERIMENTS.md, experiment 2): lambda starts at 1 as in Algorithm 1, rises at
+ * most 0.5% per step (anti-wind-up while the network is still learning to reach kappa) and, once the constraint holds,
+ * falls up to 10 times faster (GENESIS's speed-up). Starting at the Gaussian equivalent 1 / (2 kappa^2) without the
+ * speed-up ended with twice the ELBO's KL; these defaults end with 40% less KL than the ELBO at the same error.
+ * Experiment files may override each option.
  */
-export function gecoDefaults(constraint: { readonly id: string; readonly kappa: number }) {
+export function gecoDefaults() {
   return {
-    initialMultiplier: constraint.id === 're' ? 1 / (2 * constraint.kappa * constraint.kappa) : 1,
+    initialMultiplier: 1,
     multiplierLearningRate: 1e-2,
     maxLogStep: 0.005,
+    descentSpeedup: 10,
     movingAverageDecay: 0.99,
     bounds: [1e-3, 1e6] as [number, number],
   };
@@ -49,7 +52,7 @@ export function buildExperiment(config: ExperimentConfig, dataset: DatasetV1): E
         const { kind: _kind, ...overrides } = config.objective;
         objective = createGecoObjective({
           ...overrides,
-          constraints: constraints.map((constraint, index) => ({ constraint, ...gecoDefaults(config.constraints[index]!), ...overrides })),
+          constraints: constraints.map((constraint) => ({ constraint, ...gecoDefaults(), ...overrides })),
         });
         break;
       }

@@ -30,6 +30,7 @@ const objectiveConfig = z.discriminatedUnion('kind', [
       bounds: z.tuple([z.number(), z.number()]).optional(),
       /** null: no anti-wind-up clipping (Algorithm 1 exactly). */
       maxLogStep: z.number().nullable().optional(),
+      descentSpeedup: z.number().optional(),
       update: z.enum(['multiplicative', 'softplus-squared']).optional(),
       warmupSteps: z.number().optional(),
       updatePeriod: z.number().optional(),

@@ -27,6 +27,8 @@ export const multiplierOptionsSchema = z.object({
     .nullable()
     .default(null)
     .transform((value) => value ?? Number.POSITIVE_INFINITY),
+  /** Multiplies the step (and its clip) while the constraint holds, so lambda comes down faster than it went up. */
+  descentSpeedup: z.number().min(1).finite().default(1),
 });
 
 export const gecoOptionsSchema = multiplierOptionsSchema.extend({
@@ -135,6 +137,7 @@ export function createGecoObjective(options: GecoObjectiveOptions): TrainingObje
               learningRate: settings.multiplierLearningRate,
               bounds,
               maxLogStep: settings.maxLogStep,
+              descentSpeedup: settings.descentSpeedup,
             })
           : previous.multiplier;
         const value = rule.multiplier(multiplier);

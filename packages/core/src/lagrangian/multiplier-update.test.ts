@@ -21,6 +21,17 @@ describe('multiplicativeUpdate (Algorithm 1)', () => {
     state = multiplicativeUpdate.update(multiplicativeUpdate.initialState(1, bounds), 1e9, { ...step, maxLogStep: 0.01 });
     expect(multiplicativeUpdate.multiplier(state)).toBeCloseTo(Math.exp(0.01), 12);
   });
+
+  it('speeds up descent only while the constraint holds, clip included', () => {
+    const start = multiplicativeUpdate.initialState(1, bounds);
+    const options = { ...step, maxLogStep: 0.01, descentSpeedup: 10 };
+    // Violated: the ordinary step exp(0.1 * 0.05) = exp(0.005).
+    expect(multiplicativeUpdate.multiplier(multiplicativeUpdate.update(start, 0.05, options))).toBeCloseTo(Math.exp(0.005), 12);
+    // Satisfied: 10 * 0.1 * -0.05 = -0.05, clipped at -10 * 0.01 = -0.1 so not clipped.
+    expect(multiplicativeUpdate.multiplier(multiplicativeUpdate.update(start, -0.05, options))).toBeCloseTo(Math.exp(-0.05), 12);
+    // Satisfied far below: clipped at -0.1.
+    expect(multiplicativeUpdate.multiplier(multiplicativeUpdate.update(start, -50, options))).toBeCloseTo(Math.exp(-0.1), 12);
+  });
 });
 
 describe('softplusSquaredUpdate (gradient ascent on lambda = softplus(w)^2)', () => {

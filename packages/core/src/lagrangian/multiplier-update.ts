@@ -11,6 +11,11 @@ export interface MultiplierStepOptions {
   readonly bounds: MultiplierBounds;
   /** Anti-wind-up: largest change of log(lambda) in one update; Infinity keeps Algorithm 1 exact. */
   readonly maxLogStep: number;
+  /**
+   * Asymmetric steps: while the constraint holds (C < 0) the step and its clip are multiplied by this (GENESIS uses 10,
+   * "to recover more quickly from undershooting"). 1 keeps Algorithm 1 symmetric.
+   */
+  readonly descentSpeedup?: number;
 }
 
 /**
@@ -26,6 +31,12 @@ export interface MultiplierUpdateRule {
 
 function clamp(value: number, minimum: number, maximum: number): number {
   return Math.min(maximum, Math.max(minimum, value));
+}
+
+/** nu C, times the descent speed-up once the constraint holds, clipped to the (equally sped-up) largest step. */
+function clippedStep(rawStep: number, constraintValue: number, options: MultiplierStepOptions): number {
+  const speedup = constraintValue < 0 ? (options.descentSpeedup ?? 1) : 1;
+  return clamp(rawStep * speedup, -options.maxLogStep * speedup, options.maxLogStep * speedup);
 }
 
 function readNumber(state: JSONObject, key: string): number {
@@ -45,7 +56,7 @@ export const multiplicativeUpdate: MultiplierUpdateRule = {
   }),
   multiplier: (state) => Math.exp(readNumber(state, 'logMultiplier')),
   update(state, constraintValue, options) {
-    const step = clamp(options.learningRate * constraintValue, -options.maxLogStep, options.maxLogStep);
+    const step = clippedStep(options.learningRate * constraintValue, constraintValue, options);
     const logMultiplier = clamp(
       readNumber(state, 'logMultiplier') + step,
       Math.log(options.bounds.minimum),
@@ -72,7 +83,7 @@ export const softplusSquaredUpdate: MultiplierUpdateRule = {
   update(state, constraintValue, options) {
     const parameter = readNumber(state, 'parameter');
     const gradient = 2 * softplus(parameter) * sigmoid(parameter);
-    const step = clamp(options.learningRate * constraintValue * gradient, -options.maxLogStep, options.maxLogStep);
+    const step = clippedStep(options.learningRate * constraintValue * gradient, constraintValue, options);
     return {
       parameter: clamp(
         parameter + step,
