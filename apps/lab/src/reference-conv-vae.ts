@@ -19,8 +19,9 @@ export function createReferenceConvVae(options: ReferenceConvVaeOptions = {}): M
   let index = 0;
   // He-normal initialisation, seeded per variable so a model is a pure function of its seed.
   const weight = (name: string, shape: number[], fanIn: number) =>
-    tf.variable(tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), 'float32', seed * 1000 + (index += 1)), true, `reference-conv-vae/${name}`);
-  const bias = (name: string, size: number) => tf.variable(tf.zeros([size]), true, `reference-conv-vae/${name}`);
+    // tidy frees the initial values (variables survive it).
+    tf.tidy(() => tf.variable(tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), 'float32', seed * 1000 + (index += 1)), true, `reference-conv-vae/${name}`));
+  const bias = (name: string, size: number) => tf.tidy(() => tf.variable(tf.zeros([size]), true, `reference-conv-vae/${name}`));
   const variables = {
     conv1: weight('encoder/conv1/kernel', [4, 4, 1, 32], 16),
     conv1Bias: bias('encoder/conv1/bias', 32),

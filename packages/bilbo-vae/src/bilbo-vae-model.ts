@@ -50,9 +50,15 @@ export function createBilboVaeModel(options: BilboVaeConfigInput = {}): BilboVae
   let index = 0;
   // He-normal initialisation, seeded per variable (index in creation order) so a model is a pure function of its
   // config; the learned head is created last so that 'constant' and 'learned' share every other initial weight.
+  // A variable keeps its own reference to the initial values: free the initial tensor, or it outlives dispose().
+  const variableFrom = (initial: tf.Tensor, trainable: boolean, label: string) => {
+    const variable = tf.variable(initial, trainable, `${name}/${label}`);
+    initial.dispose();
+    return variable;
+  };
   const weight = (label: string, shape: number[], fanIn: number) =>
-    tf.variable(tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), 'float32', seed * 1000 + (index += 1)), true, `${name}/${label}`);
-  const bias = (label: string, size: number) => tf.variable(tf.zeros([size]), true, `${name}/${label}`);
+    variableFrom(tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), 'float32', seed * 1000 + (index += 1)), true, label);
+  const bias = (label: string, size: number) => variableFrom(tf.zeros([size]), true, label);
 
   const encoderLayers = encoderFilters.map((filters, layer) => {
     const inputChannels = layer === 0 ? channels : (encoderFilters[layer - 1] as number);
@@ -85,7 +91,7 @@ export function createBilboVaeModel(options: BilboVaeConfigInput = {}): BilboVae
     posterior === 'learned'
       ? { kernel: weight('encoder/scale/kernel', [flatSize, latentSize], flatSize), bias: bias('encoder/scale/bias', latentSize) }
       : undefined;
-  const priorVariance = tf.variable(tf.ones([latentSize]), false, `${name}/prior/variance`);
+  const priorVariance = variableFrom(tf.ones([latentSize]), false, 'prior/variance');
 
   const trainableVariables = [
     ...encoderLayers.flatMap((layer) => [layer.kernel, layer.bias]),

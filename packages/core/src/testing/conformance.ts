@@ -20,7 +20,7 @@ function disposeOutput(output: ModelOutputV1): void {
 /**
  * The checks every model plugin passes, first-party or third-party: spec version and kind, config schema,
  * output shapes, KL >= 0 and finite, a gradient for every trainable variable, determinism for a seed, no tensor
- * leak, and dispose() freeing the variables.
+ * leak, and dispose() freeing the variables and everything else the model created.
  */
 export function describeModelPluginConformance<CONFIG>(
   plugin: ModelPluginV1<CONFIG>,
@@ -72,6 +72,12 @@ export function describeModelPluginConformance<CONFIG>(
       const variableCount = model.trainableVariables.length + (model.nonTrainableVariables?.length ?? 0);
       model.dispose();
       expect(tf.memory().numTensors).toBe(withModel - variableCount);
+    });
+
+    it('frees every tensor it created when disposed (initial values included)', () => {
+      const before = tf.memory().numTensors;
+      plugin.create(parsePluginConfig(plugin, options.config)).dispose();
+      expect(tf.memory().numTensors).toBe(before);
     });
 
     it('round-trips its weights exactly through the model-weights format', () => {

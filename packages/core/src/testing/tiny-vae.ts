@@ -21,8 +21,9 @@ export function createTinyVae(options: TinyVaeOptions): ModelV1 {
   const seed = options.seed ?? 1;
   const name = options.name ?? 'tiny-vae';
   const weight = (shape: [number, number], index: number, label: string) =>
-    tf.variable(tf.randomNormal(shape, 0, 1 / Math.sqrt(shape[0]), 'float32', seed * 97 + index), true, `${name}/${label}`);
-  const bias = (size: number, label: string) => tf.variable(tf.zeros([size]), true, `${name}/${label}`);
+    // tidy frees the initial values (variables survive it).
+    tf.tidy(() => tf.variable(tf.randomNormal(shape, 0, 1 / Math.sqrt(shape[0]), 'float32', seed * 97 + index), true, `${name}/${label}`));
+  const bias = (size: number, label: string) => tf.tidy(() => tf.variable(tf.zeros([size]), true, `${name}/${label}`));
   const variables = {
     encoderHidden: weight([options.inputSize, hiddenSize], 1, 'encoder/hidden/kernel'),
     encoderHiddenBias: bias(hiddenSize, 'encoder/hidden/bias'),
