@@ -6,6 +6,7 @@ import { evalCommand } from './commands/eval-command.js';
 import { fixedPointsCommand } from './commands/fixed-points-command.js';
 import { sweepCommand } from './commands/sweep-command.js';
 import { reportCommand } from './commands/report-command.js';
+import { reproduceCommand } from './commands/reproduce-command.js';
 import { sampleCommand } from './commands/sample-command.js';
 import { trainCommand } from './commands/train-command.js';
 import { usage } from './usage.js';
@@ -20,6 +21,7 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   classifier: classifierCommand,
   'fixed-points': fixedPointsCommand,
   sweep: sweepCommand,
+  reproduce: reproduceCommand,
   bench: benchCommand,
 };
 

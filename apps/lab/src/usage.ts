@@ -1,4 +1,5 @@
 import { describeDatasetIds } from '@tame/datasets/node';
+import { reproductions } from './reproductions/index.js';
 import { constraintCatalog, describeCatalog, likelihoodCatalog, modelCatalog } from './experiment/plugin-catalog.js';
 
 /** `tame --help`: commands, flags and the catalog of plugins a user can name. */
@@ -17,10 +18,15 @@ commands:
   data      inspect <dataset id> [--json] [--max N]   counts, shape, value range, labels
   classifier train --out FILE [--steps 3000] | eval [--weights FILE]   the MNIST classifier of the cla/fre-mnist constraints
   sweep     [--kappas 0.08,0.1,0.15] [--model ID] [--dataset ID] [--steps N] [--elbo-sigma 0.1] [--anneal-from 10]
-            [--out DIR] [--json]   GECO-RE per kappa + ELBO + annealed beta: sweep.json, information-plane.html (Figure 4)
+            [--parallel N] [--no-match-elbo]
+            [--out DIR] [--json]   ELBO + annealed beta + GECO-RE per kappa + GECO-RE at the ELBO's training RMSE,
+            N runs at a time (default: one per core): sweep.json, information-plane.html (Figures 4 and 5)
   fixed-points --data two-blobs|lines|circles [--lipschitz none|local|global] [--gamma X] [--betas 60]
             [--tiles 32] [--seed 0] [--out DIR] [--json]   beta sweep of the reconstruction fixed points
             (Figures 2 and 7, documented reconstruction): E(beta), fixed-point counts, critical betas, figure
+  reproduce list | <id> | all [--smoke | --faithful] [--out DIR] [--force] [--json]   the papers' experiments
+            (EXPERIMENTS.md): ${reproductions.map((reproduction) => reproduction.id).join(', ')};
+            each writes its runs, figures, result.json and result.md
   bench     time one training step of the reference conv VAE on each available backend
             --json  --backends wasm,cpu  --batch N  --steps N  --slow-steps N
 

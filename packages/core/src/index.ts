@@ -31,6 +31,7 @@ export {
   createGecoObjective,
   gecoOptionsSchema,
   multiplierOptionsSchema,
+  recommendedGecoOptions,
   type GecoConstraintEntry,
   type GecoObjectiveOptions,
   type GecoOptions,

@@ -6,9 +6,9 @@ import { captureStdout } from '../testing/capture-stdout.js';
 import { sweepCommand } from './sweep-command.js';
 
 describe('tame sweep', () => {
-  it('trains GECO at each kappa plus the ELBO and annealed-beta baselines and writes the information plane (smoke)', async () => {
+  it('trains GECO at each kappa plus the ELBO and annealed-beta baselines, two runs at a time in child processes, and writes the information plane (smoke)', async () => {
     const out = join(await mkdtemp(join(tmpdir(), 'tame-sweep-')), 'sweep');
-    const printed = JSON.parse(await captureStdout(() => sweepCommand(['--kappas', '0.1,0.2', '--steps', '2', '--batch', '8', '--out', out, '--json'])));
+    const printed = JSON.parse(await captureStdout(() => sweepCommand(['--kappas', '0.1,0.2', '--steps', '2', '--batch', '8', '--out', out, '--json', '--parallel', '2'])));
     expect(printed.rows.map((row: { name: string }) => row.name)).toEqual(['elbo', 'beta-anneal-10', 'geco-re-0.1', 'geco-re-0.2', 'geco-re-matched']);
     for (const row of printed.rows) {
       expect(Number.isFinite(row.kl) && Number.isFinite(row.nllPerPixel) && row.reconstructionRmse > 0).toBe(true);

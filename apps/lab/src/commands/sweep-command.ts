@@ -1,8 +1,8 @@
 import { join, resolve } from 'node:path';
 import { setBackend } from '@tame/backend';
 import { resolveExperimentConfig } from '../experiment/resolve-experiment-config.js';
-import { parseFlags } from '../parse-flags.js';
-import { runInformationPlaneSweep } from '../run/information-plane-sweep.js';
+import { isPositiveInteger, numberFlag, parseFlags } from '../parse-flags.js';
+import { defaultParallelRuns, runInformationPlaneSweep } from '../run/information-plane-sweep.js';
 import { pathExists } from '../run/run-directory.js';
 import { UsageError } from '../usage-error.js';
 
@@ -22,6 +22,7 @@ export const sweepFlags = {
   backend: { type: 'string' },
   json: { type: 'boolean' },
   'no-match-elbo': { type: 'boolean' },
+  parallel: { type: 'string' },
 } as const;
 
 function parseList(text: string): number[] {
@@ -52,12 +53,13 @@ export async function sweepCommand(argv: string[]): Promise<void> {
   const annealFrom = positiveNumber('anneal-from', flags['anneal-from'], 10);
   const out = flags.out ?? join('runs', `sweep-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   if ((await pathExists(out)) && flags.force !== true) throw new UsageError(`tame sweep: ${out} already exists; pass --force to overwrite its runs`);
+  const parallel = numberFlag('sweep', 'parallel', flags.parallel, defaultParallelRuns(), isPositiveInteger, 'a positive integer (runs trained at once)');
   const base = await resolveExperimentConfig({ ...flags, constraint: ['re:0.1'] });
   await setBackend(flags.backend ?? 'auto');
   const log = (text: string) => {
     if (flags.json !== true) process.stdout.write(`${text}\n`);
   };
-  const { rows, matched } = await runInformationPlaneSweep({ base, kappas, elboSigma: sigma, annealFrom, matchElbo: flags['no-match-elbo'] !== true, out, log, ...(flags.backend === undefined ? {} : { backend: flags.backend }) });
+  const { rows, matched } = await runInformationPlaneSweep({ base, kappas, elboSigma: sigma, annealFrom, matchElbo: flags['no-match-elbo'] !== true, out, log, parallel, ...(flags.backend === undefined ? {} : { backend: flags.backend }) });
   if (flags.json === true) process.stdout.write(`${JSON.stringify({ out: resolve(out), rows, matched })}\n`);
   else {
     if (matched !== null) {

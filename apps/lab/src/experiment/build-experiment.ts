@@ -1,4 +1,4 @@
-import { type ConstraintV1, createElboObjective, TameError, createGecoObjective, type DatasetV1, type LikelihoodV1, type ModelV1, type TrainingObjective } from '@tame/core';
+import { type ConstraintV1, createElboObjective, TameError, createGecoObjective, recommendedGecoOptions, type DatasetV1, type LikelihoodV1, type ModelV1, type TrainingObjective } from '@tame/core';
 import { type BilboVaeModel, createBilboObjective } from '@tame/bilbo-vae';
 import { UsageError } from '../usage-error.js';
 import { createAnnealedBetaObjective } from './annealed-beta-objective.js';
@@ -15,22 +15,9 @@ export interface Experiment {
   dispose(): void;
 }
 
-/**
- * tame's GECO defaults, measured on MNIST (EXPERIMENTS.md, experiment 2): lambda starts at 1 as in Algorithm 1, rises at
- * most 0.5% per step (anti-wind-up while the network is still learning to reach kappa) and, once the constraint holds,
- * falls up to 10 times faster (GENESIS's speed-up). Starting at the Gaussian equivalent 1 / (2 kappa^2) without the
- * speed-up ended with twice the ELBO's KL; these defaults end with 40% less KL than the ELBO at the same error.
- * Experiment files may override each option.
- */
+/** tame's GECO defaults: @tame/core's recommended options (measured in EXPERIMENTS.md). Experiment files override each. */
 export function gecoDefaults() {
-  return {
-    initialMultiplier: 1,
-    multiplierLearningRate: 1e-2,
-    maxLogStep: 0.005,
-    descentSpeedup: 10,
-    movingAverageDecay: 0.99,
-    bounds: [1e-3, 1e6] as [number, number],
-  };
+  return { ...recommendedGecoOptions };
 }
 
 export function buildExperiment(config: ExperimentConfig, dataset: DatasetV1): Experiment {

@@ -24,11 +24,14 @@ function disposeBatch(batch: BatchV1): void {
 }
 
 /** (data, posterior-mean reconstruction) pairs of a split, for the sigma-independent NLL (which disposes them). */
-async function* reconstructionPairs(model: ModelV1, dataset: DatasetV1, split: 'train' | 'test', batchSize: number): AsyncGenerator<ReconstructionPair> {
-  for await (const batch of dataset.batches({ split, batchSize, seed: 0, epoch: 0, shuffle: false, dropRemainder: false })) {
+async function* reconstructionPairs(model: ModelV1, dataset: DatasetV1, split: 'train' | 'test', batchSize: number, maxExamples: number): AsyncGenerator<ReconstructionPair> {
+  let examples = 0;
+  for await (const batch of dataset.batches({ split, batchSize: Math.min(batchSize, maxExamples), seed: 0, epoch: 0, shuffle: false, dropRemainder: false })) {
     const reconstruction = tf.tidy(() => model.forward(batch, { seed: 0, training: false }).reconstruction);
     tf.dispose([batch.context, batch.labels].filter((tensor) => tensor !== undefined));
+    examples += batch.inputs.shape[0] as number;
     yield { data: batch.inputs, reconstruction };
+    if (examples >= maxExamples) return;
   }
 }
 
@@ -41,6 +44,8 @@ export async function evaluateRun(
   options: {
     readonly batchSize?: number;
     readonly seed?: number;
+    /** Evaluate on at most this many examples of each split (whole batches; smoke runs). Default: all. */
+    readonly maxExamples?: number;
     /** log q(z_i | x_j) for models whose posterior is not a diagonal Gaussian in `extras` (e.g. vae-nvp). */
     readonly posteriorLogDensities?: (inputs: tf.Tensor, latents: tf.Tensor2D) => tf.Tensor2D;
   } = {},
@@ -48,6 +53,7 @@ export async function evaluateRun(
   const { model, likelihood, constraints, dataset } = run;
   const batchSize = options.batchSize ?? 250;
   const seed = options.seed ?? 0;
+  const maxExamples = options.maxExamples ?? Number.POSITIVE_INFINITY;
   const dimensions = dataset.info.shape.reduce((product, size) => product * size, 1);
   let squaredError = 0;
   let klSum = 0;
@@ -65,7 +71,11 @@ export async function evaluateRun(
   let latentSize = 0;
   let exposesPosterior = true;
   let batchIndex = 0;
-  for await (const batch of dataset.batches({ split: 'test', batchSize, seed: 0, epoch: 0, shuffle: false, dropRemainder: false })) {
+  for await (const batch of dataset.batches({ split: 'test', batchSize: Math.min(batchSize, maxExamples), seed: 0, epoch: 0, shuffle: false, dropRemainder: false })) {
+    if (examples >= maxExamples) {
+      disposeBatch(batch);
+      break;
+    }
     const count = batch.inputs.shape[0] as number;
     const values = tf.tidy(() => {
       const mean = model.forward(batch, { seed, training: false });
@@ -157,8 +167,8 @@ export async function evaluateRun(
   }
 
   const nll = await sigmaIndependentNll({
-    train: reconstructionPairs(model, dataset, 'train', batchSize),
-    test: reconstructionPairs(model, dataset, 'test', batchSize),
+    train: reconstructionPairs(model, dataset, 'train', batchSize, maxExamples),
+    test: reconstructionPairs(model, dataset, 'test', batchSize, maxExamples),
   });
   return {
     reconstructionMse: squaredError / (examples * dimensions),

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomically } from '@tame/core/node';
@@ -6,6 +7,7 @@ import { overlayChart } from '../report/scatter-chart.js';
 import { runExperiment } from '../commands/train-command.js';
 import { evaluateOpenedRun, type OpenedRun, openRun } from './open-run.js';
 import { writeJsonAtomically } from './run-directory.js';
+import { trainInChildProcess } from './train-in-child-process.js';
 
 /** One point of the information plane (Figure 4), measured on the test split. */
 export interface SweepRow {
@@ -33,6 +35,13 @@ export interface InformationPlaneSweepOptions {
   readonly matchElbo: boolean;
   readonly out: string;
   readonly backend?: string;
+  /**
+   * Runs trained at once, each in its own process (the wasm backend uses one core per process); 1 trains in this
+   * process. Evaluation always runs here.
+   */
+  readonly parallel?: number;
+  /** Evaluate each run on at most this many examples per split (smoke runs); default: all. */
+  readonly evaluationExamples?: number;
   log(text: string): void;
 }
 
@@ -63,6 +72,28 @@ export async function trainingRmse(run: OpenedRun, maxExamples = 2000): Promise<
   return Math.sqrt(squaredError / values);
 }
 
+/** Runs trained at once by default: one per core (the wasm backend uses one), at most 4 (memory, disk). */
+export function defaultParallelRuns(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+/** Calls `work` on every item, at most `concurrency` at a time; rejects with the first failure once all have settled. */
+async function runWithConcurrency<ITEM>(items: readonly ITEM[], concurrency: number, work: (item: ITEM) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  const failures: unknown[] = [];
+  const worker = async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
+      try {
+        await work(item);
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  if (failures.length > 0) throw failures[0];
+}
+
 /**
  * Trains the information-plane sweep of Taming VAEs (Figures 4 and 5): the ELBO and a hand-annealed beta baseline
  * (Gaussian likelihood, fixed sigma), GECO-RE at each kappa and, with matchElbo, GECO-RE set to the training error
@@ -81,16 +112,21 @@ export async function runInformationPlaneSweep(options: InformationPlaneSweepOpt
   if (options.matchElbo) {
     planned.push({ name: 'geco-re-matched', kappa: null, config: (rows) => gecoConfig(Number((rows[0] as SweepRow).trainRmse.toPrecision(4))) });
   }
-  const rows: SweepRow[] = [];
-  for (const [index, run] of planned.entries()) {
-    const config = typeof run.config === 'function' ? run.config(rows) : run.config;
+  const rows: Array<SweepRow | undefined> = planned.map(() => undefined);
+  const parallel = Math.max(1, options.parallel ?? 1);
+  const trainOne = async (index: number): Promise<void> => {
+    const run = planned[index]!;
+    const config = typeof run.config === 'function' ? run.config(rows as SweepRow[]) : run.config;
     const kappa = config.objective.kind === 'geco' ? (config.constraints[0]?.kappa ?? null) : null;
     const runDirectory = join(options.out, run.name);
     options.log(`[${index + 1}/${planned.length}] ${run.name}${kappa === null ? '' : ` (kappa ${kappa})`}: training ${config.training.steps} steps into ${runDirectory}`);
-    const summary = await runExperiment({ config, runDirectory, resuming: false, output: 'quiet', ...(options.backend === undefined ? {} : { backend: options.backend }) });
+    const backend = options.backend === undefined ? {} : { backend: options.backend };
+    const summary =
+      parallel > 1 ? await trainInChildProcess({ config, runDirectory, ...backend }) : await runExperiment({ config, runDirectory, resuming: false, output: 'quiet', ...backend });
     const opened = await openRun('sweep', runDirectory);
     try {
-      const evaluation = await evaluateOpenedRun(opened);
+      const limit = options.evaluationExamples === undefined ? {} : { maxExamples: options.evaluationExamples };
+      const evaluation = await evaluateOpenedRun(opened, limit);
       const row: SweepRow = {
         name: run.name,
         objective: config.objective.kind,
@@ -101,22 +137,28 @@ export async function runInformationPlaneSweep(options: InformationPlaneSweepOpt
         nllPerPixel: evaluation.nllPerPixel,
         sigmaStar: evaluation.sigmaStar,
         constraintSatisfied: kappa === null ? null : summary.constraintsSatisfied,
-        trainRmse: await trainingRmse(opened),
+        trainRmse: await trainingRmse(opened, Math.min(2000, options.evaluationExamples ?? 2000)),
       };
-      rows.push(row);
+      rows[index] = row;
       options.log(
-        `    train RMSE ${row.trainRmse.toFixed(4)}; test RMSE ${row.reconstructionRmse.toFixed(4)}, KL ${row.kl.toFixed(2)} nats, ` +
+        `    ${run.name}: train RMSE ${row.trainRmse.toFixed(4)}; test RMSE ${row.reconstructionRmse.toFixed(4)}, KL ${row.kl.toFixed(2)} nats, ` +
           `NLL ${row.nllPerPixel.toFixed(4)} nats/pixel at sigma* ${row.sigmaStar.toPrecision(3)}`,
       );
     } finally {
       opened.dispose();
     }
-  }
-  const matchedGeco = rows.find((row) => row.name === 'geco-re-matched');
-  const matched = matchedGeco === undefined ? null : { elbo: rows[0] as SweepRow, geco: matchedGeco };
-  await writeJsonAtomically(join(options.out, 'sweep.json'), { base, kappas: options.kappas, elboSigma, annealFrom, rows, matched });
-  await writeFileAtomically(join(options.out, 'information-plane.html'), new TextEncoder().encode(informationPlaneHtml(rows, options)));
-  return { rows, matched };
+  };
+  // The baselines first (the matched run needs the ELBO's error), then the GECO runs; `parallel` at a time.
+  const baselines = planned.flatMap((run, index) => (typeof run.config === 'function' || run.kappa !== null ? [] : [index]));
+  const gecoRuns = planned.flatMap((_, index) => (baselines.includes(index) ? [] : [index]));
+  await runWithConcurrency(baselines, parallel, trainOne);
+  await runWithConcurrency(gecoRuns, parallel, trainOne);
+  const finished = rows as SweepRow[];
+  const matchedGeco = finished.find((row) => row.name === 'geco-re-matched');
+  const matched = matchedGeco === undefined ? null : { elbo: finished[0] as SweepRow, geco: matchedGeco };
+  await writeJsonAtomically(join(options.out, 'sweep.json'), { base, kappas: options.kappas, elboSigma, annealFrom, rows: finished, matched });
+  await writeFileAtomically(join(options.out, 'information-plane.html'), new TextEncoder().encode(informationPlaneHtml(finished, options)));
+  return { rows: finished, matched };
 }
 
 function informationPlaneHtml(rows: readonly SweepRow[], options: InformationPlaneSweepOptions): string {

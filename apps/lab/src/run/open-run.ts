@@ -48,7 +48,7 @@ export async function openRun(command: string, runDirectory: string): Promise<Op
  * `evaluateRun` on an opened run, with the model's own posterior density from the catalog where its posterior is not
  * a diagonal Gaussian (vae-nvp), so the marginal KL is estimated for every model that can give it.
  */
-export function evaluateOpenedRun(run: OpenedRun, options: { readonly seed?: number } = {}): Promise<RunEvaluation> {
+export function evaluateOpenedRun(run: OpenedRun, options: { readonly seed?: number; readonly maxExamples?: number } = {}): Promise<RunEvaluation> {
   const density = findCatalogEntry(modelCatalog, run.config.model.id)?.posteriorLogDensities;
   const model = run.experiment.model;
   return evaluateRun(

@@ -40,6 +40,21 @@ export const gecoOptionsSchema = multiplierOptionsSchema.extend({
   updatePeriod: z.number().int().positive().default(1),
 });
 export type GecoOptions = z.input<typeof gecoOptionsSchema>;
+
+/**
+ * The options tame recommends over Algorithm 1's bare defaults, measured on MNIST (EXPERIMENTS.md, experiment 2):
+ * lambda starts at 1, its log rises at most 0.005 per step while a constraint is violated (anti-wind-up while the
+ * network is still learning to reach kappa) and falls up to 10 times faster once it holds. Plain Algorithm 1 wound
+ * lambda up to its bound and ended with ten times the ELBO's KL; these end below the ELBO's KL at the same error. Spread them first: `createGecoObjective({ ...recommendedGecoOptions, constraints })`.
+ */
+export const recommendedGecoOptions = {
+  initialMultiplier: 1,
+  multiplierLearningRate: 1e-2,
+  movingAverageDecay: 0.99,
+  maxLogStep: 0.005,
+  descentSpeedup: 10,
+  bounds: [1e-3, 1e6] as [number, number],
+} satisfies GecoOptions;
 type MultiplierOptions = z.output<typeof multiplierOptionsSchema>;
 
 export interface GecoConstraintEntry extends Partial<z.input<typeof multiplierOptionsSchema>> {

@@ -1,0 +1,46 @@
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { reproductions } from '../reproductions/index.js';
+import { captureStdout } from '../testing/capture-stdout.js';
+import { reproduceCommand } from './reproduce-command.js';
+
+// figure-8 and bilbo-baggins run their smoke scale in their own tests (reproductions/*.test.ts).
+const smokeHere = ['figure-3', 'figure-4-mnist', 'figure-4-fashion-mnist', 'table-2', 'conditional-convdraw'];
+
+describe('tame reproduce', () => {
+  it('lists every experiment with its three configurations', async () => {
+    const listed = JSON.parse(await captureStdout(() => reproduceCommand(['list', '--json'])));
+    expect(listed.map((entry: { id: string }) => entry.id)).toEqual(reproductions.map((reproduction) => reproduction.id));
+    for (const entry of listed) expect(Object.keys(entry.configurations).sort()).toEqual(['faithful', 'small', 'smoke']);
+    expect(reproductions.map((reproduction) => reproduction.id)).toEqual(expect.arrayContaining([...smokeHere, 'figure-8', 'bilbo-baggins']));
+  });
+
+  it('explains unknown experiments, exclusive scales and existing directories', async () => {
+    await expect(reproduceCommand([])).rejects.toThrow(/name an experiment \(figure-3, /);
+    await expect(reproduceCommand(['table-3'])).rejects.toThrow(/unknown experiment 'table-3' \(known: figure-3/);
+    await expect(reproduceCommand(['table-2', '--smoke', '--faithful'])).rejects.toThrow(/--smoke and --faithful exclude each other/);
+    const out = await mkdtemp(join(tmpdir(), 'tame-reproduce-'));
+    await expect(reproduceCommand(['table-2', '--smoke', '--out', out])).rejects.toThrow(/already exists; pass --force/);
+  });
+
+  for (const id of smokeHere) {
+    it(`runs ${id} at smoke scale: result.json, result.md and every figure it names`, async () => {
+      const out = join(await mkdtemp(join(tmpdir(), 'tame-reproduce-')), id);
+      const printed = JSON.parse(await captureStdout(() => reproduceCommand([id, '--smoke', '--out', out, '--json'])));
+      expect(printed).toMatchObject({ id, scale: 'smoke' });
+      expect(printed.table.length).toBeGreaterThan(0);
+      for (const row of printed.table) {
+        for (const value of Object.values(row)) if (typeof value === 'number') expect(Number.isFinite(value)).toBe(true);
+      }
+      expect(printed.claim.holds).toBeNull();
+      for (const figure of printed.figures) expect((await stat(join(out, figure))).size).toBeGreaterThan(100);
+      const saved = JSON.parse(await readFile(join(out, 'result.json'), 'utf8'));
+      expect(saved.table).toEqual(printed.table);
+      const markdown = await readFile(join(out, 'result.md'), 'utf8');
+      expect(markdown).toContain(`reproduce ${id} --smoke`);
+      expect(markdown.split('\n').filter((line) => line.startsWith('| ')).length).toBe(printed.table.length + 1);
+    }, 300_000);
+  }
+});

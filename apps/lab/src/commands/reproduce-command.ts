@@ -1,0 +1,71 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { setBackend } from '@tame/backend';
+import { writeFileAtomically } from '@tame/core/node';
+import { parseFlags } from '../parse-flags.js';
+import { findReproduction, type Reproduction, type ReproductionScale, reproductions } from '../reproductions/index.js';
+import { resultMarkdown } from '../reproductions/result-markdown.js';
+import { pathExists, writeJsonAtomically } from '../run/run-directory.js';
+import { UsageError } from '../usage-error.js';
+
+export const reproduceFlags = {
+  smoke: { type: 'boolean' },
+  faithful: { type: 'boolean' },
+  out: { type: 'string' },
+  force: { type: 'boolean' },
+  backend: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+function listing(): string {
+  return reproductions
+    .map((reproduction) => `${reproduction.id}\n  ${reproduction.title}\n${(['smoke', 'small', 'faithful'] as const).map((scale) => `  ${scale}: ${reproduction.configurations[scale]}`).join('\n')}`)
+    .join('\n');
+}
+
+/**
+ * `tame reproduce list | <id> | all [--smoke | --faithful] [--out DIR] [--force] [--backend NAME] [--json]`: runs the
+ * experiments of the two papers (EXPERIMENTS.md). Each writes its runs and figures into its directory, plus
+ * result.json (numbers, claim, configuration, wall time) and result.md (the Markdown EXPERIMENTS.md quotes).
+ */
+export async function reproduceCommand(argv: string[]): Promise<void> {
+  const [target, ...rest] = argv;
+  if (target === undefined || target.startsWith('-')) {
+    throw new UsageError(`tame reproduce: name an experiment (${reproductions.map((reproduction) => reproduction.id).join(', ')}), 'all' or 'list'`);
+  }
+  const flags = parseFlags('reproduce', rest, reproduceFlags);
+  if (target === 'list') {
+    process.stdout.write(flags.json === true ? `${JSON.stringify(reproductions.map(({ id, title, configurations }) => ({ id, title, configurations })))}\n` : `${listing()}\n`);
+    return;
+  }
+  const selected: Reproduction[] = target === 'all' ? [...reproductions] : [findReproduction(target)].filter((found) => found !== undefined);
+  if (selected.length === 0) throw new UsageError(`tame reproduce: unknown experiment '${target}' (known: ${reproductions.map((reproduction) => reproduction.id).join(', ')}, all, list)`);
+  if (flags.smoke === true && flags.faithful === true) throw new UsageError('tame reproduce: --smoke and --faithful exclude each other');
+  const scale: ReproductionScale = flags.smoke === true ? 'smoke' : flags.faithful === true ? 'faithful' : 'small';
+  const root = flags.out ?? join('runs', target === 'all' ? `reproduce-${scale}` : `${target}${scale === 'small' ? '' : `-${scale}`}`);
+  const directories = selected.map((reproduction) => (target === 'all' ? join(root, reproduction.id) : root));
+  for (const directory of directories) {
+    if ((await pathExists(directory)) && flags.force !== true) throw new UsageError(`tame reproduce: ${directory} already exists; pass --force to replace it`);
+  }
+  await setBackend(flags.backend ?? 'auto');
+  const results = [];
+  for (const [index, reproduction] of selected.entries()) {
+    const outDirectory = directories[index]!;
+    await rm(outDirectory, { recursive: true, force: true });
+    await mkdir(outDirectory, { recursive: true });
+    const started = performance.now();
+    const log = (text: string) => {
+      if (flags.json !== true) process.stdout.write(`[${reproduction.id} ${((performance.now() - started) / 1000).toFixed(0)} s] ${text}\n`);
+    };
+    log(`${reproduction.title} (${scale}: ${reproduction.configurations[scale]})`);
+    const result = await reproduction.run({ outDirectory, scale, log, ...(flags.backend === undefined ? {} : { backend: flags.backend }) });
+    const wallSeconds = Math.round((performance.now() - started) / 1000);
+    const record = { id: reproduction.id, title: reproduction.title, scale, configuration: reproduction.configurations[scale], wallSeconds, ...result };
+    await writeJsonAtomically(join(outDirectory, 'result.json'), record);
+    const markdown = `### ${reproduction.title}\n\n\`npm run tame -- reproduce ${reproduction.id}${scale === 'small' ? '' : ` --${scale}`}\` (${scale}: ${reproduction.configurations[scale]}; ${wallSeconds} s)\n\n${resultMarkdown(result)}`;
+    await writeFileAtomically(join(outDirectory, 'result.md'), new TextEncoder().encode(markdown));
+    results.push({ ...record, outDirectory: resolve(outDirectory) });
+    if (flags.json !== true) process.stdout.write(`${markdown}\nwrote ${join(outDirectory, 'result.json')} and result.md\n\n`);
+  }
+  if (flags.json === true) process.stdout.write(`${JSON.stringify(target === 'all' ? results : results[0])}\n`);
+}

@@ -1,0 +1,50 @@
+/**
+ * A reproduction is one experiment of the two papers (issue 7), run by one command:
+ * `tame reproduce <id> [--smoke | --faithful]`. It trains what it needs into its output directory, writes its figures
+ * there and returns the numbers that EXPERIMENTS.md quotes beside the paper's claim.
+ */
+
+/**
+ * How big a run is:
+ * - 'smoke': a few steps, so CI proves the whole pipeline (training, evaluation, figures) still runs;
+ * - 'small': the documented configuration that fits 2 CPU cores in at most 15 minutes (the default);
+ * - 'faithful': the paper's configuration (model sizes, learning rates, steps), for bigger machines.
+ */
+export type ReproductionScale = 'smoke' | 'small' | 'faithful';
+
+export interface ReproductionContext {
+  /** Directory the reproduction owns: run directories, figures and result.json go here. */
+  readonly outDirectory: string;
+  readonly scale: ReproductionScale;
+  /** tfjs backend name passed on to training ('auto' when not set). */
+  readonly backend?: string;
+  /** Progress for the user (one line per call); silent under --json. */
+  log(text: string): void;
+}
+
+/** A scalar cell of a result table. */
+export type ResultCell = string | number | boolean | null;
+
+export interface ReproductionResult {
+  /** The rows EXPERIMENTS.md prints (same keys in every row). */
+  readonly table: ReadonlyArray<Readonly<Record<string, ResultCell>>>;
+  /** Files written under outDirectory (relative paths): figures (.svg, .html, .png). */
+  readonly figures: readonly string[];
+  /** Our finding beside the paper's, in a sentence each; `holds` is null where no single yes/no applies. */
+  readonly claim: { readonly paper: string; readonly ours: string; readonly holds: boolean | null };
+}
+
+export interface Reproduction {
+  /** Kebab-case id used on the command line, e.g. 'table-2'. */
+  readonly id: string;
+  /** What it reproduces, e.g. 'Table 2: marginal KL of VAE+NVP, ELBO vs GECO on Color-MNIST'. */
+  readonly title: string;
+  /** One line per scale: what it trains, for `tame reproduce list` and the docs. */
+  readonly configurations: Readonly<Record<ReproductionScale, string>>;
+  run(context: ReproductionContext): Promise<ReproductionResult>;
+}
+
+/** Picks the value for the context's scale: `byScale(context, { smoke: 4, small: 2500, faithful: 100_000 })`. */
+export function byScale<VALUE>(context: Pick<ReproductionContext, 'scale'>, values: Readonly<Record<ReproductionScale, VALUE>>): VALUE {
+  return values[context.scale];
+}
