@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type BatchV1, defineModelPlugin, type ModelV1 } from '@tame/core';
+import { type BatchV1, defineModelPlugin, type ModelV1, tfjsSeed } from '@tame/core';
 import { z } from 'zod';
 
 export interface ReferenceConvVaeOptions {
@@ -59,7 +59,7 @@ export function createReferenceConvVae(options: ReferenceConvVaeOptions = {}): M
         const statistics = tf.add(tf.matMul(tf.reshape(hidden2, [batchSize, -1]) as tf.Tensor2D, variables.encoderDense as tf.Tensor2D), variables.encoderDenseBias);
         const [mean, logVariance] = tf.split(statistics, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
         const latent = forwardOptions.training
-          ? (tf.add(mean, tf.mul(tf.exp(tf.mul(0.5, logVariance)), tf.randomNormal(mean.shape, 0, 1, 'float32', forwardOptions.seed))) as tf.Tensor2D)
+          ? (tf.add(mean, tf.mul(tf.exp(tf.mul(0.5, logVariance)), tf.randomNormal(mean.shape, 0, 1, 'float32', tfjsSeed(forwardOptions.seed)))) as tf.Tensor2D)
           : mean;
         // KL(N(mu, sigma^2) || N(0, I)) = 0.5 sum(mu^2 + sigma^2 - log sigma^2 - 1), per example.
         const kl = tf.mul(0.5, tf.sum(tf.sub(tf.add(tf.square(mean), tf.exp(logVariance)), tf.add(logVariance, 1)), 1)) as tf.Tensor1D;
@@ -67,7 +67,7 @@ export function createReferenceConvVae(options: ReferenceConvVaeOptions = {}): M
       });
     },
     sample({ count, seed: drawSeed }) {
-      return tf.tidy(() => decode(tf.randomNormal([count, latentSize], 0, 1, 'float32', drawSeed)));
+      return tf.tidy(() => decode(tf.randomNormal([count, latentSize], 0, 1, 'float32', tfjsSeed(drawSeed))));
     },
     getConfig: () => ({ latentSize, seed, dataShape: [28, 28, 1] }),
     dispose() {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type BatchV1, defineModelPlugin, InvalidArgumentError, type ModelV1, parsePluginConfig } from '@tame/core';
+import { type BatchV1, defineModelPlugin, InvalidArgumentError, type ModelV1, parsePluginConfig, tfjsSeed } from '@tame/core';
 import { type BilboVaeConfig, type BilboVaeConfigInput, bilboVaeConfigSchema, encoderResolutions } from './bilbo-vae-config.js';
 import { gaussianKlToZeroMeanPrior } from './floating-prior.js';
 
@@ -151,7 +151,7 @@ export function createBilboVaeModel(options: BilboVaeConfigInput = {}): BilboVae
 
   const samplePrior = ({ count, seed: drawSeed }: { readonly count: number; readonly seed: number }) => {
     if (!Number.isInteger(count) || count < 1) throw new InvalidArgumentError(`${bilboVaeModelId} sample count`, `must be an integer >= 1, got ${count}`);
-    return tf.tidy(() => tf.mul(tf.randomNormal([count, latentSize], 0, 1, 'float32', drawSeed), tf.sqrt(priorVariance)) as tf.Tensor2D);
+    return tf.tidy(() => tf.mul(tf.randomNormal([count, latentSize], 0, 1, 'float32', tfjsSeed(drawSeed)), tf.sqrt(priorVariance)) as tf.Tensor2D);
   };
 
   const model: BilboVaeModel = {
@@ -172,7 +172,7 @@ export function createBilboVaeModel(options: BilboVaeConfigInput = {}): BilboVae
         const std = scale ?? posteriorScale;
         // Reparametrisation z = mu + sigma eps (sigma = s for the constant posterior); the mean at evaluation.
         const latent = training
-          ? (tf.add(mean, tf.mul(std, tf.randomNormal(mean.shape, 0, 1, 'float32', drawSeed))) as tf.Tensor2D)
+          ? (tf.add(mean, tf.mul(std, tf.randomNormal(mean.shape, 0, 1, 'float32', tfjsSeed(drawSeed)))) as tf.Tensor2D)
           : (tf.clone(mean) as tf.Tensor2D);
         const kl = gaussianKlToZeroMeanPrior(mean, std, priorVariance as tf.Tensor1D);
         const extras: Record<string, tf.Tensor> = { posteriorMean: mean };

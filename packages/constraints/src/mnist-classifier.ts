@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { CheckpointError, decodeCheckpoint, encodeCheckpoint, type JSONObject } from '@tame/core';
+import { CheckpointError, decodeCheckpoint, encodeCheckpoint, type JSONObject, tfjsSeed } from '@tame/core';
 import { assertInputShape, type Classifier } from './classifier.js';
 import type { FeatureExtractor } from './feature-extractor.js';
 
@@ -70,7 +70,7 @@ export function createMnistClassifier(options: MnistClassifierOptions = {}): Mni
     const fanIn = shape.length === 1 ? 1 : shape.slice(0, -1).reduce((product, size) => product * size, 1);
     const initial = shape.length === 1
       ? tf.zeros([...shape])
-      : tf.randomNormal([...shape], 0, Math.sqrt(2 / fanIn), 'float32', seed * 31 + index);
+      : tf.randomNormal([...shape], 0, Math.sqrt(2 / fanIn), 'float32', tfjsSeed(seed * 31 + index));
     const variable = tf.variable(initial, trainable, `${prefix}/${parameter}`);
     // The variable keeps its own reference to the values; the initial tensor would otherwise stay allocated.
     initial.dispose();

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createAdamOptimizer, type DatasetSplit, type DatasetV1, InvalidArgumentError, stepSeed } from '@tame/core';
+import { createAdamOptimizer, type DatasetSplit, type DatasetV1, InvalidArgumentError, stepSeed, tfjsSeed } from '@tame/core';
 import type { Classifier } from './classifier.js';
 import { createMnistClassifier, type MnistClassifier, mnistClassifierArchitecture } from './mnist-classifier.js';
 import { readLabels } from './read-labels.js';
@@ -42,7 +42,7 @@ function assertImages(owner: string, dataset: DatasetV1): void {
 function shiftImages(images: tf.Tensor4D, maxShift: number, seed: number): tf.Tensor4D {
   return tf.tidy(() => {
     const batchSize = images.shape[0];
-    const shifts = tf.round(tf.randomUniform([batchSize, 2], -maxShift, maxShift, 'float32', seed)).arraySync() as number[][];
+    const shifts = tf.round(tf.randomUniform([batchSize, 2], -maxShift, maxShift, 'float32', tfjsSeed(seed))).arraySync() as number[][];
     // Projective transform per image [a0 a1 a2 b0 b1 b2 c0 c1]: output (x, y) samples input (x + dx, y + dy).
     const transforms = tf.tensor2d(shifts.flatMap(([dx, dy]) => [1, 0, dx as number, 0, 1, dy as number, 0, 0]), [batchSize, 8]);
     return tf.image.transform(images, transforms, 'bilinear', 'constant', 0);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { tfjsSeed } from '@tame/core';
 
 /** Floor added to softplus so a scale never reaches 0 (models.md 1: sigma = softplus(rho) + 1e-4). */
 export const minimumScale = 1e-4;
@@ -19,7 +20,7 @@ export function diagonalGaussianFromStatistics(statistics: tf.Tensor): DiagonalG
 
 /** Reparameterised draw mean + scale * noise (noise ~ N(0, I), seeded). */
 export function sampleDiagonalGaussian(distribution: DiagonalGaussian, seed: number): tf.Tensor {
-  const noise = tf.randomNormal(distribution.mean.shape, 0, 1, 'float32', seed);
+  const noise = tf.randomNormal(distribution.mean.shape, 0, 1, 'float32', tfjsSeed(seed));
   return tf.add(distribution.mean, tf.mul(distribution.scale, noise));
 }
 

@@ -40,7 +40,7 @@ export { createElboObjective, type ElboObjectiveOptions } from './objective/elbo
 export type { ObjectiveLoss, ObjectiveLossInput, TrainingObjective } from './objective/training-objective.js';
 export { createAdamOptimizer, type AdamOptimizer, type AdamOptions, type AdamState } from './optimizer/adam.js';
 export { clipByGlobalNorm, globalNorm } from './optimizer/clip-by-global-norm.js';
-export { stepSeed } from './random/step-seed.js';
+export { stepSeed, tfjsSeed } from './random/step-seed.js';
 export {
   checkpointFormatVersion,
   decodeCheckpoint,

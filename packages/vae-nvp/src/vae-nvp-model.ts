@@ -6,8 +6,7 @@ import {
   type JSONObject,
   type ModelOutputV1,
   type ModelV1,
-  parsePluginConfig,
-} from '@tame/core';
+  parsePluginConfig, tfjsSeed } from '@tame/core';
 import { type ConditionalFlow, createConditionalFlow } from './conditional-flow.js';
 import { createConvEncoder, type VaeNvpPosterior } from './conv-encoder.js';
 import { createDcganDecoder } from './dcgan-decoder.js';
@@ -105,7 +104,7 @@ export function createVaeNvpModel(input: VaeNvpConfigInput = {}): VaeNvpModel {
     tf.tidy(() => {
       const { context, mean, logScale } = posterior;
       // §3.5 steps 1-2: z_0 = μ + σ ⊙ ε, log q_0(z_0) = Σ [-½ε² - log σ - ½ log 2π].
-      const noise = tf.randomNormal(mean.shape, 0, 1, 'float32', seed) as tf.Tensor2D;
+      const noise = tf.randomNormal(mean.shape, 0, 1, 'float32', tfjsSeed(seed)) as tf.Tensor2D;
       const base = tf.add(mean, tf.mul(tf.exp(logScale), noise)) as tf.Tensor2D;
       const logBase = diagonalGaussianLogDensity(base, mean, logScale);
       // Steps 3-5: push through the couplings, log q(z|x) = log q_0 - Σ log|det J_k|, log p(z) = log N(z; 0, I).
@@ -147,7 +146,7 @@ export function createVaeNvpModel(input: VaeNvpConfigInput = {}): VaeNvpModel {
       if (!Number.isInteger(count) || count < 1) {
         throw new InvalidArgumentError(`count of model '${config.name}' (${vaeNvpModelId}).sample`, `must be a positive integer, got ${count}`);
       }
-      return tf.tidy(() => decoder.decode(tf.randomNormal([count, latentSize], 0, 1, 'float32', seed) as tf.Tensor2D));
+      return tf.tidy(() => decoder.decode(tf.randomNormal([count, latentSize], 0, 1, 'float32', tfjsSeed(seed)) as tf.Tensor2D));
     },
     getConfig: () => JSON.parse(JSON.stringify(resolvedConfig)) as JSONObject,
     // Idempotent: a second call finds no variable left to free.

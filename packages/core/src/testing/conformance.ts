@@ -54,6 +54,10 @@ export function describeModelPluginConformance<CONFIG>(
       expect(Array.from(second.reconstruction.dataSync())).toEqual(Array.from(first.reconstruction.dataSync()));
       disposeOutput(first);
       disposeOutput(second);
+      // tfjs reads a seed of 0 as "no seed"; models must still be deterministic for it (core's tfjsSeed).
+      const zero = [model.forward(batch, { seed: 0, training: true }), model.forward(batch, { seed: 0, training: true })];
+      expect(Array.from(zero[1]!.reconstruction.dataSync()), 'forward with seed 0 twice').toEqual(Array.from(zero[0]!.reconstruction.dataSync()));
+      zero.forEach(disposeOutput);
       const before = tf.memory().numTensors;
       for (let round = 0; round < 2; round += 1) {
         const { value, grads } = tf.variableGrads(() => {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BatchV1 } from '../spec/batch-v1.js';
 import type { ModelV1 } from '../spec/model-v1.js';
+import { tfjsSeed } from '../random/step-seed.js';
 
 export interface TinyVaeOptions {
   readonly inputSize: number;
@@ -48,7 +49,7 @@ export function createTinyVae(options: TinyVaeOptions): ModelV1 {
         const inputs = tf.reshape(batch.inputs, [-1, options.inputSize]) as tf.Tensor2D;
         const statistics = dense(tf.tanh(dense(inputs, variables.encoderHidden, variables.encoderHiddenBias)), variables.encoderOut, variables.encoderOutBias);
         const [mean, logVariance] = tf.split(statistics, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
-        const noise = tf.randomNormal(mean.shape, 0, 1, 'float32', drawSeed);
+        const noise = tf.randomNormal(mean.shape, 0, 1, 'float32', tfjsSeed(drawSeed));
         const latent = training ? tf.add(mean, tf.mul(tf.exp(tf.mul(0.5, logVariance)), noise)) : mean;
         // KL(N(mu, s^2) || N(0, 1)) = 0.5 * sum(mu^2 + s^2 - log s^2 - 1)
         const kl = tf.mul(0.5, tf.sum(tf.sub(tf.add(tf.square(mean), tf.exp(logVariance)), tf.add(logVariance, 1)), 1)) as tf.Tensor1D;
@@ -57,7 +58,7 @@ export function createTinyVae(options: TinyVaeOptions): ModelV1 {
       });
     },
     sample({ count, seed: drawSeed }) {
-      return tf.tidy(() => decode(tf.randomNormal([count, latentSize], 0, 1, 'float32', drawSeed)));
+      return tf.tidy(() => decode(tf.randomNormal([count, latentSize], 0, 1, 'float32', tfjsSeed(drawSeed))));
     },
     getConfig: () => config,
     dispose() {
