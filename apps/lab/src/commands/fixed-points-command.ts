@@ -7,7 +7,7 @@ import { type SweepOptions, sweepFixedPoints } from '../analysis/fixed-points.js
 import { defaultGamma, type LipschitzKind, lipschitzKinds } from '../analysis/lipschitz-projection.js';
 import { logSpacedBetas } from '../analysis/phase-transitions.js';
 import { createTileGrid } from '../analysis/tile-grid.js';
-import { isToyDataName, loadToyPoints, toyDataNames } from '../analysis/toy-points.js';
+import { isToyDataName, loadToyPoints, type ToyDataName, toyDataNames } from '../analysis/toy-points.js';
 import { isNonNegativeInteger, numberFlag, parseFlags } from '../parse-flags.js';
 import { UsageError } from '../usage-error.js';
 
@@ -44,14 +44,43 @@ export async function fixedPointsCommand(argv: string[]): Promise<void> {
   const gamma = numberFlag('fixed-points', 'gamma', flags.gamma, defaultGamma(lipschitz, createTileGrid(tileSide)), (value) => value >= 0, 'a number >= 0');
   const out = resolve(flags.out ?? `fixed-points-${flags.data}${lipschitz === 'none' ? '' : `-${lipschitz}`}`);
 
+  const { record, sweep } = await writeFixedPointAnalysis({ data: flags.data, lipschitz, gamma, betaCount, tileSide, seed, out });
+  const seconds = record.seconds;
+  if (flags.json === true) {
+    const { betas, reconstructionError, fixedPoints, criticalBetas } = sweep;
+    process.stdout.write(`${JSON.stringify({ betas, reconstructionError, fixedPoints, criticalBetas, out })}\n`);
+    return;
+  }
+  const format = (beta: number) => beta.toPrecision(3);
+  process.stdout.write(
+    `${flags.data}: ${betaCount} betas in ${seconds.toFixed(1)} s; fixed points ${sweep.fixedPoints[0]} -> ${sweep.fixedPoints.at(-1)}; ` +
+      `critical betas ${sweep.criticalBetas.map(format).join(', ') || 'none'}\nwrote ${join(out, 'fixed-points.html')} and fixed-points.json\n`,
+  );
+}
+
+export interface FixedPointAnalysisOptions {
+  readonly data: ToyDataName;
+  readonly lipschitz: LipschitzKind;
+  readonly gamma: number;
+  readonly betaCount: number;
+  readonly tileSide: number;
+  readonly seed: number;
+  /** Directory for fixed-points.html (the figure) and fixed-points.json (the whole sweep). */
+  readonly out: string;
+}
+
+/** Sweeps beta over one toy dataset and writes the figure and the JSON record into `out`; returns both. */
+export async function writeFixedPointAnalysis(options: FixedPointAnalysisOptions) {
+  const { lipschitz, gamma, betaCount, tileSide, seed, out } = options;
+  const flags = { data: options.data };
   // The toys are @tame/datasets datasets, read through TensorFlow.js once; the analysis itself is plain float64.
   if (getBackendName() === undefined) await setBackend('cpu');
   const data = await loadToyPoints(flags.data, seed);
-  const options: Omit<SweepOptions, 'betas'> = { tileSide, seed, lipschitz: { kind: lipschitz, gamma } };
+  const sweepOptions: Omit<SweepOptions, 'betas'> = { tileSide, seed, lipschitz: { kind: lipschitz, gamma } };
   const started = performance.now();
-  const sweep = sweepFixedPoints(data, { ...options, betas: logSpacedBetas(betaCount, ...betaRange) });
+  const sweep = sweepFixedPoints(data, { ...sweepOptions, betas: logSpacedBetas(betaCount, ...betaRange) });
   const seconds = (performance.now() - started) / 1000;
-  const panels = figurePanels(data, options, sweep);
+  const panels = figurePanels(data, sweepOptions, sweep);
   const settings = {
     data: `${flags.data} (@tame/datasets, seed ${seed}), ${data.points.length / data.dimension} points`,
     tiles: `${tileSide} × ${tileSide} (K = ${tileSide * tileSide}), uniform prior`,
@@ -82,14 +111,5 @@ export async function fixedPointsCommand(argv: string[]): Promise<void> {
     seconds,
   };
   await writeFileAtomically(join(out, 'fixed-points.json'), new TextEncoder().encode(`${JSON.stringify(record)}\n`));
-  if (flags.json === true) {
-    const { betas, reconstructionError, fixedPoints, criticalBetas } = sweep;
-    process.stdout.write(`${JSON.stringify({ betas, reconstructionError, fixedPoints, criticalBetas, out })}\n`);
-    return;
-  }
-  const format = (beta: number) => beta.toPrecision(3);
-  process.stdout.write(
-    `${flags.data}: ${betaCount} betas in ${seconds.toFixed(1)} s; fixed points ${sweep.fixedPoints[0]} -> ${sweep.fixedPoints.at(-1)}; ` +
-      `critical betas ${sweep.criticalBetas.map(format).join(', ') || 'none'}\nwrote ${join(out, 'fixed-points.html')} and fixed-points.json\n`,
-  );
+  return { record, sweep };
 }

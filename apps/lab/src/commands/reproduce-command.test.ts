@@ -7,7 +7,7 @@ import { captureStdout } from '../testing/capture-stdout.js';
 import { reproduceCommand } from './reproduce-command.js';
 
 // figure-8 and bilbo-baggins run their smoke scale in their own tests (reproductions/*.test.ts).
-const smokeHere = ['figure-3', 'figure-4-mnist', 'figure-4-fashion-mnist', 'table-2', 'conditional-convdraw'];
+const smokeHere = ['figure-3', 'figure-4-mnist', 'figure-4-fashion-mnist', 'table-2', 'conditional-convdraw', 'figures-2-7'];
 
 describe('tame reproduce', () => {
   it('lists every experiment with its three configurations', async () => {

@@ -1,6 +1,8 @@
 import { bilboBagginsReproduction } from './bilbo-baggins.js';
 import { conditionalConvDrawReproduction } from './conditional-convdraw.js';
 import { figure3GecoTrajectoryReproduction } from './figure-3-geco-trajectory.js';
+import { figure8MicroMnistReproduction } from './figure-8-micro-mnist.js';
+import { figures27FixedPointsReproduction } from './figures-2-7-fixed-points.js';
 import { informationPlaneReproduction } from './information-plane.js';
 import type { Reproduction } from './reproduction.js';
 import { table2MarginalKlReproduction } from './table-2-marginal-kl.js';
@@ -11,8 +13,10 @@ export const reproductions: readonly Reproduction[] = [
   informationPlaneReproduction('mnist'),
   informationPlaneReproduction('fashion-mnist'),
   table2MarginalKlReproduction,
+  figure8MicroMnistReproduction,
   bilboBagginsReproduction,
   conditionalConvDrawReproduction,
+  figures27FixedPointsReproduction,
 ];
 
 export function findReproduction(id: string): Reproduction | undefined {
