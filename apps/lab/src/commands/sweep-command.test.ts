@@ -17,7 +17,8 @@ describe('tame sweep', () => {
     expect(saved.rows).toEqual(printed.rows);
     const html = await readFile(join(out, 'information-plane.html'), 'utf8');
     expect(html).toContain('<svg');
-    expect(html.match(/<circle/g)?.length).toBe(5);
+    // Five points in each chart: the information plane (NLL) and error against KL.
+    expect(html.match(/<circle/g)?.length).toBe(10);
     // The matched run's kappa is the ELBO's training RMSE (4 significant digits), and both are reported.
     const elbo = printed.rows[0];
     expect(printed.matched.geco.kappa).toBeCloseTo(elbo.trainRmse, 3);

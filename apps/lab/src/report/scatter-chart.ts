@@ -24,6 +24,8 @@ export interface OverlayOptions {
   readonly verticalLines?: ReadonlyArray<{ readonly value: number; readonly label: string }>;
   readonly width?: number;
   readonly height?: number;
+  /** Draw the legend under the chart instead of over the plot's top-right corner (where it can hide points). */
+  readonly legendBelow?: boolean;
 }
 
 const margin = { left: 64, right: 16, top: 28, bottom: 44 };
@@ -140,13 +142,17 @@ export function overlayChart(layers: readonly OverlayLayer[], options: OverlayOp
     .map((tick) => `<line x1="${margin.left}" y1="${toY(tick).toFixed(1)}" x2="${width - margin.right}" y2="${toY(tick).toFixed(1)}" stroke="#eee"/><text x="${margin.left - 6}" y="${(toY(tick) + 4).toFixed(1)}" text-anchor="end">${formatTick(tick)}</text>`)
     .join('');
   const named = layers.filter((layer) => layer.name !== undefined);
+  const below = options.legendBelow === true;
+  const svgHeight = below ? height + named.length * 14 + 6 : height;
   const legendBox =
-    named.length > 0 ? `<rect x="${width - margin.right - 114}" y="${margin.top + 3}" width="110" height="${named.length * 14 + 4}" fill="#fff" fill-opacity="0.8"/>` : '';
+    named.length > 0 && !below ? `<rect x="${width - margin.right - 114}" y="${margin.top + 3}" width="110" height="${named.length * 14 + 4}" fill="#fff" fill-opacity="0.8"/>` : '';
+  const legendLeft = below ? margin.left : width - margin.right - 110;
+  const legendTop = below ? height + 8 : margin.top + 14;
   const legend = named
-    .map((layer, index) => `<g transform="translate(${width - margin.right - 110} ${margin.top + 14 + index * 14})"><rect width="10" height="${layer.kind === 'dots' ? 8 : 3}" y="${layer.kind === 'dots' ? -7 : -4}" fill="${layer.color}"/><text x="14">${escapeXml(layer.name as string)}</text></g>`)
+    .map((layer, index) => `<g transform="translate(${legendLeft} ${legendTop + index * 14})"><rect width="10" height="${layer.kind === 'dots' ? 8 : 3}" y="${layer.kind === 'dots' ? -7 : -4}" fill="${layer.color}"/><text x="14">${escapeXml(layer.name as string)}</text></g>`)
     .join('');
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="sans-serif" font-size="11" role="img" aria-label="${escapeXml(options.title)}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${svgHeight}" width="${width}" height="${svgHeight}" font-family="sans-serif" font-size="11" role="img" aria-label="${escapeXml(options.title)}">`,
     `<text x="${width / 2}" y="16" text-anchor="middle" font-size="13" font-weight="bold">${escapeXml(options.title)}</text>`,
     yTicks,
     `<rect x="${margin.left}" y="${margin.top}" width="${plotWidth}" height="${plotHeight}" fill="none" stroke="#555"/>`,

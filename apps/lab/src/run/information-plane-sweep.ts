@@ -161,20 +161,26 @@ export async function runInformationPlaneSweep(options: InformationPlaneSweepOpt
   return { rows: finished, matched };
 }
 
-function informationPlaneHtml(rows: readonly SweepRow[], options: InformationPlaneSweepOptions): string {
+export function informationPlaneHtml(rows: readonly SweepRow[], options: InformationPlaneSweepOptions): string {
   const { base, elboSigma, annealFrom } = options;
-  const geco = rows.filter((row) => row.objective === 'geco' && row.name !== 'geco-re-matched').sort((first, second) => first.kl - second.kl);
-  const point = (row: SweepRow) => [row.kl, row.nllPerPixel] as const;
-  const svg = overlayChart(
-    [
-      { kind: 'line', points: geco.map(point), color: '#1f77b4', name: 'GECO-RE (kappas joined)' },
-      { kind: 'dots', points: geco.map(point), color: '#1f77b4', radius: 4, name: 'GECO-RE' },
-      { kind: 'dots', points: rows.filter((row) => row.name === 'geco-re-matched').map(point), color: '#9467bd', radius: 5, name: 'GECO-RE at the ELBO error' },
-      { kind: 'dots', points: rows.filter((row) => row.objective === 'elbo').map(point), color: '#d62728', radius: 5, name: `ELBO (sigma ${elboSigma})` },
-      { kind: 'dots', points: rows.filter((row) => row.objective === 'beta-anneal').map(point), color: '#2ca02c', radius: 5, name: `beta annealed ${annealFrom} -> 1` },
-    ],
-    { title: `Information plane: ${base.model.id} on ${base.dataset}, ${base.training.steps} steps`, xLabel: 'KL (nats per example)', yLabel: 'NLL (nats per pixel, at sigma*)', width: 640, height: 400 },
-  );
+  const geco = rows.filter((row) => row.objective === 'geco').sort((first, second) => first.kl - second.kl);
+  const chart = (value: (row: SweepRow) => number, yLabel: string, title: string) => {
+    const point = (row: SweepRow) => [row.kl, value(row)] as const;
+    return overlayChart(
+      [
+        { kind: 'line', points: geco.map(point), color: '#1f77b4', name: 'GECO-RE (kappas joined)' },
+        { kind: 'dots', points: geco.filter((row) => row.name !== 'geco-re-matched').map(point), color: '#1f77b4', radius: 4, name: 'GECO-RE' },
+        { kind: 'dots', points: rows.filter((row) => row.name === 'geco-re-matched').map(point), color: '#9467bd', radius: 5, name: "GECO-RE at the ELBO's training RMSE" },
+        { kind: 'dots', points: rows.filter((row) => row.objective === 'elbo').map(point), color: '#d62728', radius: 5, name: `ELBO (sigma ${elboSigma})` },
+        { kind: 'dots', points: rows.filter((row) => row.objective === 'beta-anneal').map(point), color: '#2ca02c', radius: 5, name: `beta annealed ${annealFrom} -> 1` },
+      ],
+      { title, xLabel: 'test KL (nats per example)', yLabel, width: 560, height: 380, legendBelow: true },
+    );
+  };
+  const what = `${base.model.id} on ${base.dataset}, ${base.training.steps} steps`;
+  const svg =
+    chart((row) => row.nllPerPixel, 'NLL (nats per pixel, at sigma*)', `Information plane (Figure 4): ${what}`) +
+    chart((row) => row.reconstructionRmse, 'test RMSE (posterior mean)', `Error against KL (Figure 5): ${what}`);
   const cells = (row: SweepRow) =>
     [row.name, row.kappa ?? '', row.trainRmse.toFixed(4), row.reconstructionRmse.toFixed(4), row.kl.toFixed(2), row.marginalKl?.toFixed(2) ?? 'n/a', row.nllPerPixel.toFixed(4)]
       .map((cell) => `<td>${cell}</td>`)
