@@ -77,6 +77,20 @@ export function defaultParallelRuns(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
 }
 
+/** A mutex: `acquire` resolves with the function that releases it, in the order callers asked. */
+function createLock(): { acquire(): Promise<() => void> } {
+  let tail: Promise<void> = Promise.resolve();
+  return {
+    acquire() {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const ready = tail.then(() => release);
+      tail = tail.then(() => held);
+      return ready;
+    },
+  };
+}
+
 /** Calls `work` on every item, at most `concurrency` at a time; rejects with the first failure once all have settled. */
 async function runWithConcurrency<ITEM>(items: readonly ITEM[], concurrency: number, work: (item: ITEM) => Promise<void>): Promise<void> {
   const queue = [...items];
@@ -114,6 +128,7 @@ export async function runInformationPlaneSweep(options: InformationPlaneSweepOpt
   }
   const rows: Array<SweepRow | undefined> = planned.map(() => undefined);
   const parallel = Math.max(1, options.parallel ?? 1);
+  const evaluationLock = createLock();
   const trainOne = async (index: number): Promise<void> => {
     const run = planned[index]!;
     const config = typeof run.config === 'function' ? run.config(rows as SweepRow[]) : run.config;
@@ -123,7 +138,12 @@ export async function runInformationPlaneSweep(options: InformationPlaneSweepOpt
     const backend = options.backend === undefined ? {} : { backend: options.backend };
     const summary =
       parallel > 1 ? await trainInChildProcess({ config, runDirectory, ...backend }) : await runExperiment({ config, runDirectory, resuming: false, output: 'quiet', ...backend });
-    const opened = await openRun('sweep', runDirectory);
+    // Evaluations run in this process one at a time: two live copies of a model would clash on variable names.
+    const release = await evaluationLock.acquire();
+    const opened = await openRun('sweep', runDirectory).catch((error: unknown) => {
+      release();
+      throw error;
+    });
     try {
       const limit = options.evaluationExamples === undefined ? {} : { maxExamples: options.evaluationExamples };
       const evaluation = await evaluateOpenedRun(opened, limit);
@@ -146,6 +166,7 @@ export async function runInformationPlaneSweep(options: InformationPlaneSweepOpt
       );
     } finally {
       opened.dispose();
+      release();
     }
   };
   // The baselines first (the matched run needs the ELBO's error), then the GECO runs; `parallel` at a time.
