@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,8 +22,20 @@ describe('tame reproduce', () => {
     await expect(reproduceCommand(['table-3'])).rejects.toThrow(/unknown experiment 'table-3' \(known: figure-3/);
     await expect(reproduceCommand(['table-2', '--smoke', '--faithful'])).rejects.toThrow(/--smoke and --faithful exclude each other/);
     const out = await mkdtemp(join(tmpdir(), 'tame-reproduce-'));
-    await expect(reproduceCommand(['table-2', '--smoke', '--out', out])).rejects.toThrow(/already exists; pass --force/);
+    await expect(reproduceCommand(['table-2', '--smoke', '--out', out])).rejects.toThrow(/already exists; pass --force to replace it or --resume/);
   });
+
+  it('--resume reuses runs that finished with the same config and evaluates them again', async () => {
+    const out = join(await mkdtemp(join(tmpdir(), 'tame-reproduce-')), 'figure-3');
+    const first = JSON.parse(await captureStdout(() => reproduceCommand(['figure-3', '--smoke', '--out', out, '--json'])));
+    const checkpoints = join(out, 'run', 'checkpoints');
+    const before = (await readdir(checkpoints)).map((name) => name).sort();
+    const modified = (await stat(join(out, 'run', 'summary.json'))).mtimeMs;
+    const resumed = JSON.parse(await captureStdout(() => reproduceCommand(['figure-3', '--smoke', '--out', out, '--json', '--resume'])));
+    expect(resumed.table).toEqual(first.table);
+    expect((await readdir(checkpoints)).sort()).toEqual(before);
+    expect((await stat(join(out, 'run', 'summary.json'))).mtimeMs).toBe(modified);
+  }, 300_000);
 
   for (const id of smokeHere) {
     it(`runs ${id} at smoke scale: result.json, result.md and every figure it names`, async () => {

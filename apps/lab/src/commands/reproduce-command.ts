@@ -13,6 +13,7 @@ export const reproduceFlags = {
   faithful: { type: 'boolean' },
   out: { type: 'string' },
   force: { type: 'boolean' },
+  resume: { type: 'boolean' },
   backend: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
@@ -24,7 +25,7 @@ function listing(): string {
 }
 
 /**
- * `tame reproduce list | <id> | all [--smoke | --faithful] [--out DIR] [--force] [--backend NAME] [--json]`: runs the
+ * `tame reproduce list | <id> | all [--smoke | --faithful] [--out DIR] [--force | --resume] [--backend NAME] [--json]`: runs the
  * experiments of the two papers (EXPERIMENTS.md). Each writes its runs and figures into its directory, plus
  * result.json (numbers, claim, configuration, wall time) and result.md (the Markdown EXPERIMENTS.md quotes).
  */
@@ -45,20 +46,22 @@ export async function reproduceCommand(argv: string[]): Promise<void> {
   const root = flags.out ?? join('runs', target === 'all' ? `reproduce-${scale}` : `${target}${scale === 'small' ? '' : `-${scale}`}`);
   const directories = selected.map((reproduction) => (target === 'all' ? join(root, reproduction.id) : root));
   for (const directory of directories) {
-    if ((await pathExists(directory)) && flags.force !== true) throw new UsageError(`tame reproduce: ${directory} already exists; pass --force to replace it`);
+    if ((await pathExists(directory)) && flags.force !== true && flags.resume !== true) {
+      throw new UsageError(`tame reproduce: ${directory} already exists; pass --force to replace it or --resume to reuse its finished runs`);
+    }
   }
   await setBackend(flags.backend ?? 'auto');
   const results = [];
   for (const [index, reproduction] of selected.entries()) {
     const outDirectory = directories[index]!;
-    await rm(outDirectory, { recursive: true, force: true });
+    if (flags.resume !== true) await rm(outDirectory, { recursive: true, force: true });
     await mkdir(outDirectory, { recursive: true });
     const started = performance.now();
     const log = (text: string) => {
       if (flags.json !== true) process.stdout.write(`[${reproduction.id} ${((performance.now() - started) / 1000).toFixed(0)} s] ${text}\n`);
     };
     log(`${reproduction.title} (${scale}: ${reproduction.configurations[scale]})`);
-    const result = await reproduction.run({ outDirectory, scale, log, ...(flags.backend === undefined ? {} : { backend: flags.backend }) });
+    const result = await reproduction.run({ outDirectory, scale, log, resume: flags.resume === true, ...(flags.backend === undefined ? {} : { backend: flags.backend }) });
     const wallSeconds = Math.round((performance.now() - started) / 1000);
     const record = { id: reproduction.id, title: reproduction.title, scale, configuration: reproduction.configurations[scale], wallSeconds, ...result };
     await writeJsonAtomically(join(outDirectory, 'result.json'), record);

@@ -33,6 +33,7 @@ export function informationPlaneReproduction(dataset: 'mnist' | 'fashion-mnist')
         elboSigma: 0.1,
         annealFrom: 10,
         matchElbo: true,
+        reuseFinishedRuns: context.resume === true,
         // Smoke runs train in this process (fast to start); real runs train one per core in child processes.
         parallel: context.scale === 'smoke' ? 1 : defaultParallelRuns(),
         ...(context.scale === 'smoke' ? { evaluationExamples: smokeEvaluationExamples } : {}),

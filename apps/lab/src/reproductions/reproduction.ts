@@ -16,6 +16,8 @@ export interface ReproductionContext {
   /** Directory the reproduction owns: run directories, figures and result.json go here. */
   readonly outDirectory: string;
   readonly scale: ReproductionScale;
+  /** Reuse runs in outDirectory that already finished training with the same config (an interrupted reproduction). */
+  readonly resume?: boolean;
   /** tfjs backend name passed on to training ('auto' when not set). */
   readonly backend?: string;
   /** Progress for the user (one line per call); silent under --json. */

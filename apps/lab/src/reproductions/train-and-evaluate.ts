@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { runExperiment, type RunSummary } from '../commands/train-command.js';
 import type { ExperimentConfig } from '../experiment/experiment-config.js';
 import type { RunEvaluation } from '../run/evaluate-run.js';
+import { finishedRunSummary } from '../run/finished-run.js';
 import { evaluateOpenedRun, type OpenedRun, openRun } from '../run/open-run.js';
 import type { ReproductionContext } from './reproduction.js';
 
@@ -29,7 +30,9 @@ export async function trainAndEvaluate<EXTRA = undefined>(
   const runDirectory = join(context.outDirectory, name);
   const started = performance.now();
   context.log(`${name}: training ${config.model.id} on ${config.dataset} (${config.objective.kind}${config.constraints.map((entry) => `, ${entry.id} <= ${entry.kappa}`).join('')}) for ${config.training.steps} steps`);
-  const summary = await runExperiment({ config, runDirectory, resuming: false, output: 'quiet', ...(context.backend === undefined ? {} : { backend: context.backend }) });
+  const finished = context.resume === true ? await finishedRunSummary(runDirectory, config) : undefined;
+  if (finished !== undefined) context.log(`${name}: already trained with this config, evaluating it again`);
+  const summary = finished ?? (await runExperiment({ config, runDirectory, resuming: false, output: 'quiet', ...(context.backend === undefined ? {} : { backend: context.backend }) }));
   const opened = await openRun('reproduce', runDirectory);
   try {
     // Smoke runs evaluate on a few hundred examples: they prove the pipeline, not the numbers.

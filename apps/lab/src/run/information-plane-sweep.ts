@@ -7,6 +7,7 @@ import { overlayChart } from '../report/scatter-chart.js';
 import { runExperiment } from '../commands/train-command.js';
 import { evaluateOpenedRun, type OpenedRun, openRun } from './open-run.js';
 import { writeJsonAtomically } from './run-directory.js';
+import { finishedRunSummary } from './finished-run.js';
 import { trainInChildProcess } from './train-in-child-process.js';
 
 /** One point of the information plane (Figure 4), measured on the test split. */
@@ -40,6 +41,8 @@ export interface InformationPlaneSweepOptions {
    * process. Evaluation always runs here.
    */
   readonly parallel?: number;
+  /** Skip training a run whose directory already finished with the same config (`tame reproduce --resume`). */
+  readonly reuseFinishedRuns?: boolean;
   /** Evaluate each run on at most this many examples per split (smoke runs); default: all. */
   readonly evaluationExamples?: number;
   log(text: string): void;
@@ -136,8 +139,11 @@ export async function runInformationPlaneSweep(options: InformationPlaneSweepOpt
     const runDirectory = join(options.out, run.name);
     options.log(`[${index + 1}/${planned.length}] ${run.name}${kappa === null ? '' : ` (kappa ${kappa})`}: training ${config.training.steps} steps into ${runDirectory}`);
     const backend = options.backend === undefined ? {} : { backend: options.backend };
+    const finished = options.reuseFinishedRuns === true ? await finishedRunSummary(runDirectory, config) : undefined;
+    if (finished !== undefined) options.log(`    ${run.name}: already trained with this config, evaluating it again`);
     const summary =
-      parallel > 1 ? await trainInChildProcess({ config, runDirectory, ...backend }) : await runExperiment({ config, runDirectory, resuming: false, output: 'quiet', ...backend });
+      finished ??
+      (parallel > 1 ? await trainInChildProcess({ config, runDirectory, ...backend }) : await runExperiment({ config, runDirectory, resuming: false, output: 'quiet', ...backend }));
     // Evaluations run in this process one at a time: two live copies of a model would clash on variable names.
     const release = await evaluationLock.acquire();
     const opened = await openRun('sweep', runDirectory).catch((error: unknown) => {
