@@ -71,18 +71,17 @@ export interface FixedPointAnalysisOptions {
 
 /** Sweeps beta over one toy dataset and writes the figure and the JSON record into `out`; returns both. */
 export async function writeFixedPointAnalysis(options: FixedPointAnalysisOptions) {
-  const { lipschitz, gamma, betaCount, tileSide, seed, out } = options;
-  const flags = { data: options.data };
+  const { data: dataName, lipschitz, gamma, betaCount, tileSide, seed, out } = options;
   // The toys are @tame/datasets datasets, read through TensorFlow.js once; the analysis itself is plain float64.
   if (getBackendName() === undefined) await setBackend('cpu');
-  const data = await loadToyPoints(flags.data, seed);
+  const data = await loadToyPoints(dataName, seed);
   const sweepOptions: Omit<SweepOptions, 'betas'> = { tileSide, seed, lipschitz: { kind: lipschitz, gamma } };
   const started = performance.now();
   const sweep = sweepFixedPoints(data, { ...sweepOptions, betas: logSpacedBetas(betaCount, ...betaRange) });
   const seconds = (performance.now() - started) / 1000;
   const panels = figurePanels(data, sweepOptions, sweep);
   const settings = {
-    data: `${flags.data} (@tame/datasets, seed ${seed}), ${data.points.length / data.dimension} points`,
+    data: `${dataName} (@tame/datasets, seed ${seed}), ${data.points.length / data.dimension} points`,
     tiles: `${tileSide} × ${tileSide} (K = ${tileSide * tileSide}), uniform prior`,
     'decoder variance σ²': 1,
     betas: `${betaCount} log-spaced in [${betaRange[0]}, ${betaRange[1]}]`,
@@ -92,10 +91,10 @@ export async function writeFixedPointAnalysis(options: FixedPointAnalysisOptions
     'sweep time': `${seconds.toFixed(1)} s`,
   };
   await mkdir(out, { recursive: true });
-  const html = renderFixedPointFigure({ title: `Reconstruction fixed points: ${flags.data}${lipschitz === 'none' ? '' : `, ${lipschitz} Lipschitz`}`, settings, data, sweep, panels });
+  const html = renderFixedPointFigure({ title: `Reconstruction fixed points: ${dataName}${lipschitz === 'none' ? '' : `, ${lipschitz} Lipschitz`}`, settings, data, sweep, panels });
   await writeFileAtomically(join(out, 'fixed-points.html'), new TextEncoder().encode(html));
   const record = {
-    data: flags.data,
+    data: dataName,
     seed,
     tileSide,
     lipschitz: { kind: lipschitz, gamma },

@@ -2,10 +2,9 @@ import { join } from 'node:path';
 import { writeFileAtomically } from '@tame/core/node';
 import { experimentConfigSchema } from '../experiment/experiment-config.js';
 import { renderConditionalSamples } from '../run/render-conditional-samples.js';
-import { byScale, type Reproduction } from './reproduction.js';
+import { byScale, type Reproduction, round } from './reproduction.js';
 import { trainAndEvaluate } from './train-and-evaluate.js';
 
-const round = (value: number, digits: number) => Number(value.toFixed(digits));
 
 /**
  * Experiment 6: conditional ConvDRAW on MNIST-sum (context: digits a and b; target: a digit c with a + b = c in label

@@ -1,9 +1,8 @@
 import { experimentConfigSchema } from '../experiment/experiment-config.js';
 import { defaultParallelRuns, runInformationPlaneSweep, type SweepRow } from '../run/information-plane-sweep.js';
-import { byScale, type Reproduction } from './reproduction.js';
+import { byScale, type Reproduction, round } from './reproduction.js';
 import { smokeEvaluationExamples } from './train-and-evaluate.js';
 
-const round = (value: number | null, digits: number) => (value === null ? null : Number(value.toFixed(digits)));
 
 /** '28% lower' or '110% higher': `value` against `reference`. */
 function relativeChange(value: number, reference: number): string {

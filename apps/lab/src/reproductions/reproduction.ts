@@ -50,3 +50,8 @@ export interface Reproduction {
 export function byScale<VALUE>(context: Pick<ReproductionContext, 'scale'>, values: Readonly<Record<ReproductionScale, VALUE>>): VALUE {
   return values[context.scale];
 }
+
+/** A table number rounded to `digits` decimals (null stays null), so result.json and result.md read cleanly. */
+export function round<VALUE extends number | null>(value: VALUE, digits: number): VALUE {
+  return (value === null ? null : Number(value.toFixed(digits))) as VALUE;
+}

@@ -1,8 +1,7 @@
 import { experimentConfigSchema } from '../experiment/experiment-config.js';
-import { byScale, type Reproduction } from './reproduction.js';
+import { byScale, type Reproduction, round } from './reproduction.js';
 import { trainAndEvaluate } from './train-and-evaluate.js';
 
-const round = (value: number, digits: number) => Number(value.toFixed(digits));
 
 /**
  * Table 2: the marginal KL, KL(q(z) || p(z)) of the aggregate posterior q(z) = mean_x q(z|x), of VAE+NVP trained with
