@@ -64,6 +64,8 @@ export function createClassificationAccuracyConstraint(config: ClassificationAcc
     kappa,
     units: measure === 'accuracy' ? `accuracy of ${classifier.name} on reconstructions (fraction in [0, 1])` : `mean probability ${classifier.name} gives the true label (in [0, 1])`,
     toUnits: (value) => kappa - value,
+    // The tolerated shortfall 1 - kappa (floored for kappa ~ 1): C / (1 - kappa) = shortfall / allowed shortfall - 1.
+    violationScale: () => Math.max(1 - kappa, 1e-3),
     evaluate({ batch, output }) {
       const reconstruction = output.reconstruction;
       assertSameShape(label, batch.inputs, reconstruction);

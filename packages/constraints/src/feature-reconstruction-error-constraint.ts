@@ -57,6 +57,8 @@ export function createFeatureReconstructionErrorConstraint(config: FeatureRecons
     kappa,
     units: `per-feature RMSE of ${extractor.name}`,
     toUnits: (value) => (featureCount === undefined ? Number.NaN : Math.sqrt(Math.max(0, value / featureCount + kappa * kappa))),
+    // The per-image feature error budget: C / (F kappa^2) = feature MSE / kappa^2 - 1.
+    violationScale: () => (featureCount === undefined ? undefined : featureCount * kappa * kappa),
     evaluate({ batch, output }) {
       const data = batch.inputs;
       const reconstruction = output.reconstruction;

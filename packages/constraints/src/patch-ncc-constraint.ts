@@ -47,6 +47,8 @@ export function createPatchNccConstraint(config: PatchNccConfig): ConstraintV1 {
     kappa,
     units: `mean NCC of ${patchSize}x${patchSize} patches (stride ${stride}), in [-1, 1]`,
     toUnits: (value) => kappa - value,
+    // The tolerated shortfall 1 - kappa (floored for kappa ~ 1): C / (1 - kappa) = shortfall / allowed shortfall - 1.
+    violationScale: () => Math.max(1 - kappa, 1e-3),
     evaluate({ batch, output }) {
       const data = batch.inputs;
       const reconstruction = output.reconstruction;

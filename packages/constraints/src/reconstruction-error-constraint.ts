@@ -36,6 +36,8 @@ export function createReconstructionErrorConstraint(config: ReconstructionErrorC
     kappa,
     units: 'per-pixel RMSE',
     toUnits: (value) => (dimensions === undefined ? Number.NaN : Math.sqrt(Math.max(0, value / dimensions + kappa * kappa))),
+    // The per-image error budget: C / (D kappa^2) = MSE / kappa^2 - 1.
+    violationScale: () => (dimensions === undefined ? undefined : dimensions * kappa * kappa),
     evaluate({ batch, output }) {
       const data = batch.inputs;
       const reconstruction = output.reconstruction;

@@ -24,6 +24,14 @@ export interface ConstraintV1 {
   readonly units: string;
   /** Converts a constraint value C back to the units of kappa for logs (e.g. RMSE); optional. */
   toUnits?(constraintValue: number): number;
+  /**
+   * The size of C that counts as a 100% violation: C / violationScale() is the unit-free violation the multiplier
+   * controllers act on, so one set of gains serves every constraint, dataset and image size. State it as the error
+   * budget kappa allows (RE: D kappa^2, so C / scale = MSE / kappa^2 - 1; CLA: 1 - kappa, the tolerated error rate).
+   * Optional (added in v1 without a version bump): undefined until known (e.g. before the first batch) or where a
+   * plugin does not state it; GECO then uses 1, i.e. raw units.
+   */
+  violationScale?(): number | undefined;
   /** Constraint on one batch; tensors returned belong to the caller. */
   evaluate(input: { readonly batch: BatchV1; readonly output: ModelOutputV1 }): ConstraintEvaluationV1;
   dispose(): void;
