@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -88,6 +88,16 @@ describe('figure-8 reproduction (Micro-MNIST, 2-D latent)', () => {
     const config = JSON.parse(await readFile(join(outDirectory, 'runs', 'geco-cla-0.9', 'config.json'), 'utf8'));
     expect(config).toMatchObject({ model: { id: 'vae-nvp', config: { latentSize: 2 } }, dataset: 'micro-mnist', constraints: [{ id: 'cla', kappa: 0.9 }], training: { batchSize: 7 } });
     expect(lines.some((line) => line.includes('[4/4] geco-cla-0.9'))).toBe(true);
+
+    // --resume reuses the four finished runs: no training (checkpoints untouched), the same numbers.
+    const checkpoints = join(outDirectory, 'runs', 'elbo', 'checkpoints');
+    const trainedAt = await Promise.all((await readdir(checkpoints)).map(async (name) => [name, (await stat(join(checkpoints, name))).mtimeMs]));
+    const resumedLines: string[] = [];
+    const resumed = await figure8MicroMnistReproduction.run({ outDirectory, scale: 'smoke', resume: true, backend: 'wasm', log: (text) => resumedLines.push(text) });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(resumed.table).toEqual(result.table);
+    expect(await Promise.all((await readdir(checkpoints)).map(async (name) => [name, (await stat(join(checkpoints, name))).mtimeMs]))).toEqual(trainedAt);
+    expect(resumedLines.filter((line) => line.includes('already trained with this config'))).toHaveLength(4);
 
     // Every draw is seeded (training, posterior samples), so a second run gives the same numbers.
     const again = await figure8MicroMnistReproduction.run({ outDirectory: await mkdtemp(join(tmpdir(), 'tame-figure-8-')), scale: 'smoke', backend: 'wasm', log: () => {} });

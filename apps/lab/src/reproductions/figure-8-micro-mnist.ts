@@ -11,16 +11,17 @@
 //   nearest other centroid) give the tiles' size.
 // Reconstruction error, KL and the constraints' measures are averaged over the same 100 samples per digit (the test
 // split is the 7 training digits, so test and train numbers are the same).
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BatchV1 } from '@tame/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { type RunSummary, runExperiment } from '../commands/train-command.js';
+import type { RunSummary } from '../commands/train-command.js';
 import { type ExperimentConfig, type ExperimentConfigInput, experimentConfigSchema } from '../experiment/experiment-config.js';
 import { findCatalogEntry, modelCatalog } from '../experiment/plugin-catalog.js';
 import { overlayChart, type OverlayLayer, type Point } from '../report/scatter-chart.js';
 import type { RunEvaluation } from '../run/evaluate-run.js';
-import { evaluateOpenedRun, type OpenedRun, openRun } from '../run/open-run.js';
+import { evaluateOpenedRun, type OpenedRun } from '../run/open-run.js';
+import { trainAndOpenRun } from '../run/train-and-open-run.js';
 import { byScale, type Reproduction, type ReproductionContext, type ReproductionResult, type ResultCell } from './reproduction.js';
 
 interface Figure8Settings {
@@ -249,8 +250,8 @@ interface RunResult {
   readonly samples: PosteriorSamples;
   readonly reconstructions: PosteriorReconstructions;
   readonly tiling: TilingMeasures;
-  /** Training wall time, seconds. */
-  readonly seconds: number;
+  /** Training wall time, seconds (null when a finished run was reused). */
+  readonly seconds: number | null;
 }
 
 // Tableau 10: distinct on white, one per digit.
@@ -316,25 +317,28 @@ export const figure8MicroMnistReproduction: Reproduction = {
 
     const results: RunResult[] = [];
     for (const [index, plan] of plans.entries()) {
-      // A stale run directory would keep a later checkpoint than the new run's and openRun would load it.
-      const runDirectory = join(context.outDirectory, 'runs', plan.name);
-      await rm(runDirectory, { recursive: true, force: true });
-      const runStarted = performance.now();
-      const summary = await runExperiment({ config: plan.config, runDirectory, resuming: false, output: 'quiet', ...(context.backend === undefined ? {} : { backend: context.backend }) });
-      const seconds = (performance.now() - runStarted) / 1000;
-      const opened = await openRun('reproduce figure-8', runDirectory);
-      try {
+      const label = `[${index + 1}/${plans.length}] ${plan.name}`;
+      const options = {
+        runDirectory: join(context.outDirectory, 'runs', plan.name),
+        config: plan.config,
+        reuseFinishedRuns: context.resume === true,
+        inChildProcess: false,
+        backend: context.backend,
+        command: 'reproduce figure-8',
+        log: (text: string) => log(`${label}: ${text}`),
+      };
+      const result = await trainAndOpenRun(options, async (opened, training): Promise<RunResult> => {
+        const seconds = training.reused ? null : training.seconds;
         const evaluation = await evaluateOpenedRun(opened, { seed: samplingSeed });
         const { samples, reconstructions } = await samplePosteriors(opened, settings.samplesPerPoint);
         const tiling = tilingMeasures(samples);
-        results.push({ plan, summary, evaluation, samples, reconstructions, tiling, seconds });
         log(
-          `[${index + 1}/${plans.length}] ${plan.name}: ${seconds.toFixed(0)} s; RMSE ${reconstructions.reconstructionRmse.toFixed(4)}, KL ${tiling.kl.toFixed(2)} nats, ` +
+          `${label}: ${seconds === null ? 'reused' : `${seconds.toFixed(0)} s`}; RMSE ${reconstructions.reconstructionRmse.toFixed(4)}, KL ${tiling.kl.toFixed(2)} nats, ` +
             `tiles ${tiling.effectiveTiles.toFixed(2)} of ${samples.count}, marginal KL ${tiling.marginalKl.toFixed(2)}, overlap ${tiling.overlap.toFixed(3)}`,
         );
-      } finally {
-        opened.dispose();
-      }
+        return { plan, summary: training.summary, evaluation, samples, reconstructions, tiling, seconds };
+      });
+      results.push(result);
     }
 
     const panels = results.map((result) => ({ file: `figure-8-${result.plan.name}.svg`, svg: panel(result.samples, result.plan.caption), caption: result.plan.caption }));

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { runExperiment, type RunSummary } from '../commands/train-command.js';
+import type { RunSummary } from '../commands/train-command.js';
 import type { ExperimentConfig } from '../experiment/experiment-config.js';
 import type { RunEvaluation } from '../run/evaluate-run.js';
-import { finishedRunSummary } from '../run/finished-run.js';
-import { evaluateOpenedRun, type OpenedRun, openRun } from '../run/open-run.js';
+import { evaluateOpenedRun, type OpenedRun } from '../run/open-run.js';
+import { trainAndOpenRun } from '../run/train-and-open-run.js';
 import type { ReproductionContext } from './reproduction.js';
 
 /** Examples per split that smoke runs evaluate on. */
@@ -18,7 +18,7 @@ export interface TrainedRun {
 
 /**
  * Trains one named run of a reproduction into `<outDirectory>/<name>` (a normal run directory: config.json,
- * metrics.jsonl, checkpoints, report.html), evaluates it on the test split like `tame eval`, and lets `inspect`
+ * metrics.jsonl, checkpoints, report.html; with `context.resume`, a run that finished with this config is reused), evaluates it on the test split like `tame eval`, and lets `inspect`
  * look at the trained model (figures) before it is freed.
  */
 export async function trainAndEvaluate<EXTRA = undefined>(
@@ -30,11 +30,8 @@ export async function trainAndEvaluate<EXTRA = undefined>(
   const runDirectory = join(context.outDirectory, name);
   const started = performance.now();
   context.log(`${name}: training ${config.model.id} on ${config.dataset} (${config.objective.kind}${config.constraints.map((entry) => `, ${entry.id} <= ${entry.kappa}`).join('')}) for ${config.training.steps} steps`);
-  const finished = context.resume === true ? await finishedRunSummary(runDirectory, config) : undefined;
-  if (finished !== undefined) context.log(`${name}: already trained with this config, evaluating it again`);
-  const summary = finished ?? (await runExperiment({ config, runDirectory, resuming: false, output: 'quiet', ...(context.backend === undefined ? {} : { backend: context.backend }) }));
-  const opened = await openRun('reproduce', runDirectory);
-  try {
+  const options = { runDirectory, config, reuseFinishedRuns: context.resume === true, inChildProcess: false, backend: context.backend, command: 'reproduce', log: (text: string) => context.log(`${name}: ${text}`) };
+  return trainAndOpenRun(options, async (opened, { summary }) => {
     // Smoke runs evaluate on a few hundred examples: they prove the pipeline, not the numbers.
     const evaluation = await evaluateOpenedRun(opened, context.scale === 'smoke' ? { maxExamples: smokeEvaluationExamples } : {});
     const extra = inspect === undefined ? (undefined as EXTRA) : await inspect(opened);
@@ -44,7 +41,5 @@ export async function trainAndEvaluate<EXTRA = undefined>(
         `(${((performance.now() - started) / 1000).toFixed(0)} s)`,
     );
     return { name, runDirectory, summary, evaluation, extra };
-  } finally {
-    opened.dispose();
-  }
+  });
 }

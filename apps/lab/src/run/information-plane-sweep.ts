@@ -4,11 +4,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomically } from '@tame/core/node';
 import type { ExperimentConfig } from '../experiment/experiment-config.js';
 import { overlayChart } from '../report/scatter-chart.js';
-import { runExperiment } from '../commands/train-command.js';
-import { evaluateOpenedRun, type OpenedRun, openRun } from './open-run.js';
+import { evaluateOpenedRun, type OpenedRun } from './open-run.js';
 import { writeJsonAtomically } from './run-directory.js';
-import { finishedRunSummary } from './finished-run.js';
-import { trainInChildProcess } from './train-in-child-process.js';
+import { type Lock, trainAndOpenRun } from './train-and-open-run.js';
 
 /** One point of the information plane (Figure 4), measured on the test split. */
 export interface SweepRow {
@@ -81,7 +79,7 @@ export function defaultParallelRuns(): number {
 }
 
 /** A mutex: `acquire` resolves with the function that releases it, in the order callers asked. */
-function createLock(): { acquire(): Promise<() => void> } {
+function createLock(): Lock {
   let tail: Promise<void> = Promise.resolve();
   return {
     acquire() {
@@ -138,19 +136,18 @@ export async function runInformationPlaneSweep(options: InformationPlaneSweepOpt
     const kappa = config.objective.kind === 'geco' ? (config.constraints[0]?.kappa ?? null) : null;
     const runDirectory = join(options.out, run.name);
     options.log(`[${index + 1}/${planned.length}] ${run.name}${kappa === null ? '' : ` (kappa ${kappa})`}: training ${config.training.steps} steps into ${runDirectory}`);
-    const backend = options.backend === undefined ? {} : { backend: options.backend };
-    const finished = options.reuseFinishedRuns === true ? await finishedRunSummary(runDirectory, config) : undefined;
-    if (finished !== undefined) options.log(`    ${run.name}: already trained with this config, evaluating it again`);
-    const summary =
-      finished ??
-      (parallel > 1 ? await trainInChildProcess({ config, runDirectory, ...backend }) : await runExperiment({ config, runDirectory, resuming: false, output: 'quiet', ...backend }));
-    // Evaluations run in this process one at a time: two live copies of a model would clash on variable names.
-    const release = await evaluationLock.acquire();
-    const opened = await openRun('sweep', runDirectory).catch((error: unknown) => {
-      release();
-      throw error;
-    });
-    try {
+    const trainingOptions = {
+      runDirectory,
+      config,
+      reuseFinishedRuns: options.reuseFinishedRuns === true,
+      inChildProcess: parallel > 1,
+      backend: options.backend,
+      command: 'sweep',
+      // Evaluations run in this process one at a time: two live copies of a model would clash on variable names.
+      openLock: evaluationLock,
+      log: (text: string) => options.log(`    ${run.name}: ${text}`),
+    };
+    rows[index] = await trainAndOpenRun(trainingOptions, async (opened, { summary }) => {
       const limit = options.evaluationExamples === undefined ? {} : { maxExamples: options.evaluationExamples };
       const evaluation = await evaluateOpenedRun(opened, limit);
       const row: SweepRow = {
@@ -165,15 +162,12 @@ export async function runInformationPlaneSweep(options: InformationPlaneSweepOpt
         constraintSatisfied: kappa === null ? null : summary.constraintsSatisfied,
         trainRmse: await trainingRmse(opened, Math.min(2000, options.evaluationExamples ?? 2000)),
       };
-      rows[index] = row;
       options.log(
         `    ${run.name}: train RMSE ${row.trainRmse.toFixed(4)}; test RMSE ${row.reconstructionRmse.toFixed(4)}, KL ${row.kl.toFixed(2)} nats, ` +
           `NLL ${row.nllPerPixel.toFixed(4)} nats/pixel at sigma* ${row.sigmaStar.toPrecision(3)}`,
       );
-    } finally {
-      opened.dispose();
-      release();
-    }
+      return row;
+    });
   };
   // The baselines first (the matched run needs the ELBO's error), then the GECO runs; `parallel` at a time.
   const baselines = planned.flatMap((run, index) => (typeof run.config === 'function' || run.kappa !== null ? [] : [index]));
