@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -46,5 +46,16 @@ describe('tame reproduce bilbo-baggins', () => {
     expect(measurements.bilbo.fixedPriorTestElbo.examples).toBe(64);
     expect(measurements.bilbo.movingPriorVariance).toHaveLength(16);
     expect(logged.some((line) => line.includes('(c) BILBO + BAGGINS, 10 x'))).toBe(true);
+
+    // --resume loads the five saved models instead of training them (their files untouched): the same numbers.
+    const weights = ['bilbo', 'elbo', 'baggins-x1', 'baggins-x10', 'baggins-x8'].map((name) => join(outDirectory, 'runs', name, 'model.tameckpt'));
+    const savedAt = await Promise.all(weights.map(async (path) => (await stat(path)).mtimeMs));
+    const resumedLines: string[] = [];
+    const resumed = await bilboBagginsReproduction.run({ outDirectory, scale: 'smoke', resume: true, log: (text) => resumedLines.push(text) });
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+    expect(resumed.table).toEqual(result.table);
+    expect(await Promise.all(weights.map(async (path) => (await stat(path)).mtimeMs))).toEqual(savedAt);
+    expect(resumedLines.filter((line) => line.includes('already trained with these settings'))).toHaveLength(5);
+    expect(resumedLines.some((line) => line.includes('step '))).toBe(false);
   }, 60_000);
 });

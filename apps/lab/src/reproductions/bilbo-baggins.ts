@@ -7,7 +7,7 @@
 //       re-estimated over the training set, §3.2 a);
 //   (c) BILBO + BAGGINS on x, on 10 x and on 8 x (model dataScale = factor, same seeds): the per-step loss
 //       difference should be the constant D ln(factor) (§3.3); with 8 every scaling is exact in float32.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { setBackend } from '@tame/backend';
@@ -22,7 +22,8 @@ import {
   fixedPriorElbo,
   floatingPriorRate,
 } from '@tame/bilbo-vae';
-import { createElboObjective, type DatasetV1, type LikelihoodV1, train, type TrainingObjective } from '@tame/core';
+import { createElboObjective, type DatasetV1, encodeModelWeights, type LikelihoodV1, loadModelWeights, train, type TrainingObjective } from '@tame/core';
+import { writeFileAtomically } from '@tame/core/node';
 import { loadEmbeddedMnist } from '@tame/datasets/node';
 import { createBagginsLikelihood, createGaussianLikelihood } from '@tame/likelihoods';
 import { lineChart } from '../report/svg-chart.js';
@@ -155,6 +156,24 @@ function firstExamples(dataset: DatasetV1, maxExamples: number): DatasetV1 {
   };
 }
 
+const weightsFile = 'model.tameckpt';
+const trainingFile = 'training.json';
+
+/**
+ * The weights, loss curve and wall time a finished training left in `directory`, if it trained with exactly
+ * `identity` (model config, steps, batch, seed, rate); undefined otherwise. NaN rates are saved as null by JSON.
+ */
+async function savedTraining(directory: string, identity: unknown): Promise<{ weights: Uint8Array; curve: CurvePoint[]; seconds: number } | undefined> {
+  try {
+    const saved = JSON.parse(await readFile(join(directory, trainingFile), 'utf8')) as { identity: unknown; seconds: number; curve: Array<{ loss: number; rate: number | null }> };
+    if (JSON.stringify(saved.identity) !== JSON.stringify(identity)) return undefined;
+    const curve = saved.curve.map((point) => ({ loss: point.loss, rate: point.rate ?? Number.NaN }));
+    return { weights: new Uint8Array(await readFile(join(directory, weightsFile))), curve, seconds: saved.seconds };
+  } catch {
+    return undefined;
+  }
+}
+
 const meanOfLast = (curve: readonly CurvePoint[], count: number) => statistics(curve.slice(-count).map((point) => point.loss)).mean;
 
 const formatNumber = (value: number) => (Math.abs(value) >= 100 ? value.toFixed(1) : String(Number(value.toPrecision(4))));
@@ -180,7 +199,17 @@ export const bilboBagginsReproduction: Reproduction = {
     const dimensions = mnist.info.shape.reduce((product, size) => product * size, 1);
     log(`bilbo-baggins (${context.scale}): backend ${backend}, ${preset} preset, ${settings.steps} steps, BAGGINS ${settings.bagginsSteps} steps, batch ${batchSize}`);
 
-    const trainModel = async (model: BilboVaeModel, objective: TrainingObjective, dataset: DatasetV1, steps: number, label: string) => {
+    // Each trained model is saved under runs/<name> (weights, then its loss curve as the marker that it finished), so
+    // `--resume` loads a model that finished with the same settings instead of training it again.
+    const trainModel = async (name: string, model: BilboVaeModel, objective: TrainingObjective, dataset: DatasetV1, steps: number, label: string) => {
+      const directory = join(context.outDirectory, 'runs', name);
+      const identity = { model: model.getConfig(), steps, batchSize, seed, learningRate: settings.learningRate, sigma: settings.sigma };
+      const saved = context.resume === true ? await savedTraining(directory, identity) : undefined;
+      if (saved !== undefined) {
+        loadModelWeights(model, saved.weights, join(directory, weightsFile));
+        log(`${label}: already trained with these settings, reusing it`);
+        return { curve: saved.curve, seconds: saved.seconds };
+      }
       const curve: CurvePoint[] = [];
       const logEvery = Math.max(1, Math.round(steps / 4));
       const runStarted = performance.now();
@@ -203,6 +232,9 @@ export const bilboBagginsReproduction: Reproduction = {
       });
       const seconds = (performance.now() - runStarted) / 1000;
       log(`${label}: ${steps} steps in ${seconds.toFixed(0)} s (${((1000 * seconds) / steps).toFixed(0)} ms/step)`);
+      await mkdir(directory, { recursive: true });
+      await writeFileAtomically(join(directory, weightsFile), encodeModelWeights(model));
+      await writeFileAtomically(join(directory, trainingFile), new TextEncoder().encode(`${JSON.stringify({ identity, seconds, curve })}\n`));
       return { curve, seconds };
     };
     const evaluate = (model: BilboVaeModel): Promise<FixedPriorElboResult> =>
@@ -213,7 +245,7 @@ export const bilboBagginsReproduction: Reproduction = {
       const bilboModel = createModel({ name: 'bilbo', preset, seed, posteriorScale });
       let bilbo;
       try {
-        const trained = await trainModel(bilboModel, createBilboObjective({ model: bilboModel, likelihood: gaussian }), mnist, settings.steps, '(a) BILBO constant variance');
+        const trained = await trainModel('bilbo', bilboModel, createBilboObjective({ model: bilboModel, likelihood: gaussian }), mnist, settings.steps, '(a) BILBO constant variance');
         const movingPriorVariance = bilboModel.getPriorVariance();
         const movingPrior = await evaluate(bilboModel);
         const floating = await floatingPriorTestBilbo(bilboModel, gaussian, mnist, batchSize, seed, settings.evaluationExamples);
@@ -229,7 +261,7 @@ export const bilboBagginsReproduction: Reproduction = {
       const elboModel = createModel({ name: 'elbo', preset, seed, posterior: 'learned' });
       let elbo;
       try {
-        const trained = await trainModel(elboModel, createElboObjective({ likelihood: gaussian }), mnist, settings.steps, '(b) ELBO learned variance');
+        const trained = await trainModel('elbo', elboModel, createElboObjective({ likelihood: gaussian }), mnist, settings.steps, '(b) ELBO learned variance');
         const fixedPrior = await evaluate(elboModel);
         log(`(b) fixed-prior test ELBO ${fixedPrior.elbo.toFixed(2)}`);
         elbo = { fixedPrior, curve: trained.curve, seconds: trained.seconds };
@@ -243,7 +275,7 @@ export const bilboBagginsReproduction: Reproduction = {
       const bagginsRun = async (factor: number) => {
         const model = createModel({ name: `baggins-x${factor}`, preset, seed, posteriorScale, dataScale: factor });
         try {
-          return await trainModel(model, createBilboObjective({ model, likelihood: baggins }), factor === 1 ? mnist : scaledDataset(mnist, factor), settings.bagginsSteps, `(c) BILBO + BAGGINS, ${factor} x`);
+          return await trainModel(`baggins-x${factor}`, model, createBilboObjective({ model, likelihood: baggins }), factor === 1 ? mnist : scaledDataset(mnist, factor), settings.bagginsSteps, `(c) BILBO + BAGGINS, ${factor} x`);
         } finally {
           model.dispose();
         }
