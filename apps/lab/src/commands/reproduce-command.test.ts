@@ -37,6 +37,16 @@ describe('tame reproduce', () => {
     expect((await stat(join(out, 'run', 'summary.json'))).mtimeMs).toBe(modified);
   }, 300_000);
 
+  it('--resume reuses the fixed-point sweeps of figures-2-7 that were written with the same settings', async () => {
+    const out = join(await mkdtemp(join(tmpdir(), 'tame-reproduce-')), 'figures-2-7');
+    const first = JSON.parse(await captureStdout(() => reproduceCommand(['figures-2-7', '--smoke', '--out', out, '--json'])));
+    const record = join(out, 'two-blobs', 'fixed-points.json');
+    const modified = (await stat(record)).mtimeMs;
+    const resumed = JSON.parse(await captureStdout(() => reproduceCommand(['figures-2-7', '--smoke', '--out', out, '--json', '--resume'])));
+    expect(resumed.table).toEqual(first.table);
+    expect((await stat(record)).mtimeMs).toBe(modified);
+  });
+
   for (const id of smokeHere) {
     it(`runs ${id} at smoke scale: result.json, result.md and every figure it names`, async () => {
       const out = join(await mkdtemp(join(tmpdir(), 'tame-reproduce-')), id);

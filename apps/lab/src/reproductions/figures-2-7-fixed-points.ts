@@ -1,10 +1,42 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { getBackendName, setBackend } from '@tame/backend';
 import { defaultGamma, type LipschitzKind } from '../analysis/lipschitz-projection.js';
 import { createTileGrid } from '../analysis/tile-grid.js';
 import type { ToyDataName } from '../analysis/toy-points.js';
-import { writeFixedPointAnalysis } from '../commands/fixed-points-command.js';
+import { type FixedPointAnalysisOptions, writeFixedPointAnalysis } from '../commands/fixed-points-command.js';
+import { pathExists } from '../run/run-directory.js';
 import { byScale, type Reproduction } from './reproduction.js';
+
+/** What the reproduction reads of a sweep's fixed-points.json. */
+interface SavedSweep {
+  readonly fixedPoints: readonly number[];
+  readonly criticalBetas: readonly number[];
+  readonly seconds: number;
+}
+
+/** The record of a sweep already written into `options.out` with the same settings (`--resume`), or undefined. */
+async function savedAnalysis(options: FixedPointAnalysisOptions): Promise<SavedSweep | undefined> {
+  try {
+    const record = JSON.parse(await readFile(join(options.out, 'fixed-points.json'), 'utf8')) as SavedSweep & {
+      data: string;
+      seed: number;
+      tileSide: number;
+      lipschitz: { kind: string; gamma: number };
+      betas: readonly number[];
+    };
+    const same =
+      record.data === options.data &&
+      record.seed === options.seed &&
+      record.tileSide === options.tileSide &&
+      record.lipschitz.kind === options.lipschitz &&
+      record.lipschitz.gamma === options.gamma &&
+      record.betas.length === options.betaCount;
+    return same && (await pathExists(join(options.out, 'fixed-points.html'))) ? record : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Two blobs (means +-1 on x, spread s = 0.15, sigma^2 = 1): the blobs merge at beta = (d^2 + s^2) / sigma^2 = 1.0225. */
 const blobMergeBeta = 1.0225;
@@ -39,7 +71,11 @@ export const figures27FixedPointsReproduction: Reproduction = {
     for (const [data, lipschitz] of settings.runs) {
       const name = lipschitz === 'none' ? data : `${data}-${lipschitz}`;
       const gamma = defaultGamma(lipschitz, createTileGrid(settings.tileSide));
-      const { record, sweep } = await writeFixedPointAnalysis({ data, lipschitz, gamma, betaCount: settings.betaCount, tileSide: settings.tileSide, seed: 0, out: join(context.outDirectory, name) });
+      const analysis = { data, lipschitz, gamma, betaCount: settings.betaCount, tileSide: settings.tileSide, seed: 0, out: join(context.outDirectory, name) };
+      const saved = context.resume === true ? await savedAnalysis(analysis) : undefined;
+      if (saved !== undefined) context.log(`${name}: already swept with these settings, reusing it`);
+      const record = saved ?? (await writeFixedPointAnalysis(analysis)).record;
+      const sweep = { fixedPoints: record.fixedPoints, criticalBetas: record.criticalBetas };
       context.log(`${name}: fixed points ${sweep.fixedPoints[0]} -> ${sweep.fixedPoints.at(-1)}, critical betas ${sweep.criticalBetas.map((beta) => beta.toPrecision(3)).join(', ')} (${record.seconds.toFixed(0)} s)`);
       figures.push(join(name, 'fixed-points.html'));
       table.push({
