@@ -16,12 +16,26 @@ function syntheticRun(): MetricsRow[] {
   });
 }
 
+// The summary.json entry of RE after a run that ended at kappa: RMSE 0.10002 (violation (1.0002)^2 - 1 = 0.0004).
+const atKappa = {
+  kappa: 0.1,
+  units: 'per-pixel RMSE',
+  movingAverage: 0.10002,
+  satisfied: true,
+  multiplier: 12.34,
+  status: 'at-kappa',
+  value: 0.10002,
+  violation: 0.0004,
+  tolerance: { rule: 'violation', amount: 0.02, limit: 0.100995 },
+  test: { value: 0.1013, violation: 0.0262, status: 'violated' },
+};
+
 function renderSyntheticReport(): string {
   const png = encodePng(imageGrid(Float32Array.from({ length: 4 * 28 * 28 }, (_, index) => (index % 28) / 27), [4, 28, 28, 1], { scale: 2 }));
   return renderRunReport({
     title: 'synthetic <run>',
     config: { model: { id: 'conv-vae' }, training: { steps: 600 } },
-    summary: { step: 600, constraintsSatisfied: true, testKl: 31.234567 },
+    summary: { step: 600, constraintsSatisfied: true, constraints: { re: atKappa }, testKl: 31.234567 },
     metrics: syntheticRun(),
     constraints: [{ name: 're', kappa: 0.1, units: 'per-pixel RMSE', toUnits: (value) => Math.sqrt(Math.max(0, 7.84 + value) / 784) }],
     images: [
@@ -39,6 +53,24 @@ describe('run report', () => {
     expect(html).toContain('synthetic &#60;run&#62;');
     expect(html).toContain('κ = 0.1');
     expect(html.match(/<svg /g)).toHaveLength(4);
+  });
+
+  it('states each constraint against kappa: the final moving average and the test-set figure, with the tolerance', () => {
+    const html = renderSyntheticReport();
+    expect(html).toContain(
+      '<tr><th>re</th><td>re per-pixel RMSE 0.1000 at κ 0.1 (within 1%; C_ma/budget 0.0004, λ 12.3)</td><td>re per-pixel RMSE 0.1013 &#62; κ 0.1 (violated: beyond 1%; C/budget 0.026)</td></tr>',
+    );
+    expect(html).toContain('at most 2% of the error budget κ allows (RE, FRE: RMSE within 1% of κ)');
+    // A summary.json written before statuses existed still reads: its moving average and C_ma <= 0.
+    const older = renderRunReport({
+      title: 'older run',
+      config: {},
+      summary: { step: 3, constraintsSatisfied: false, constraints: { re: { kappa: 0.1, units: 'per-pixel RMSE', movingAverage: 0.10002, satisfied: false, multiplier: 12.3 } } },
+      metrics: [],
+      constraints: [],
+      images: [],
+    });
+    expect(older).toContain('<tr><th>re</th><td>re 0.1000, κ 0.1 (C_ma &#60;= 0: false)</td><td>n/a</td></tr>');
   });
 
   it('renders in headless Chromium without console errors, with its charts and images visible', async () => {

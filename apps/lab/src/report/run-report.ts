@@ -1,3 +1,4 @@
+import { type ConstraintStatement, type ConstraintStatus, type ConstraintTolerance, describeConstraint, toleranceRule } from '../run/constraint-status.js';
 import { lineChart, trajectoryChart, type Series } from './svg-chart.js';
 
 /** One logged step of metrics.jsonl: `step` plus every metric the trainer and objective logged. */
@@ -31,6 +32,45 @@ function summaryTable(summary: Readonly<Record<string, unknown>>): string {
     .filter(([, value]) => value === null || ['number', 'string', 'boolean'].includes(typeof value))
     .map(([key, value]) => `<tr><th>${escapeHtml(key)}</th><td>${escapeHtml(typeof value === 'number' ? String(Number(value.toPrecision(5))) : String(value))}</td></tr>`);
   return `<table>${rows.join('')}</table>`;
+}
+
+type Loose = Readonly<Record<string, unknown>>;
+const isObject = (value: unknown): value is Loose => typeof value === 'object' && value !== null && !Array.isArray(value);
+const numberOrNull = (value: unknown) => (typeof value === 'number' ? value : null);
+const statuses: readonly unknown[] = ['satisfied', 'at-kappa', 'violated'] satisfies ConstraintStatus[];
+
+/** One check of summary.json (the moving average, or its `test` entry) as a statement, or undefined if it has none. */
+function statementOf(name: string, entry: Loose, check: Loose): ConstraintStatement | undefined {
+  if (typeof entry.kappa !== 'number' || !statuses.includes(check.status)) return undefined;
+  return {
+    name,
+    units: typeof entry.units === 'string' ? entry.units : '',
+    kappa: entry.kappa,
+    status: check.status as ConstraintStatus,
+    value: numberOrNull(check.value),
+    violation: numberOrNull(check.violation),
+    tolerance: isObject(entry.tolerance) ? (entry.tolerance as unknown as ConstraintTolerance) : null,
+  };
+}
+
+/**
+ * Each constraint of summary.json against κ: the final moving average and the test-set figure. Summaries written
+ * before the tolerance existed have no status: their moving average is shown as it was, with C_ma <= 0.
+ */
+function constraintTable(summary: Loose): string {
+  if (!isObject(summary.constraints)) return '';
+  const rows = Object.entries(summary.constraints)
+    .filter((entry): entry is [string, Loose] => isObject(entry[1]))
+    .map(([name, entry]) => {
+      const training = statementOf(name, entry, entry);
+      const test = isObject(entry.test) ? statementOf(name, entry, entry.test) : undefined;
+      const older = typeof entry.movingAverage === 'number' ? `${name} ${entry.movingAverage.toFixed(4)}, κ ${String(entry.kappa)} (C_ma <= 0: ${String(entry.satisfied)})` : 'n/a';
+      const trainingText = training === undefined ? older : describeConstraint(training, { figure: 'C_ma', multiplier: numberOrNull(entry.multiplier) });
+      const testText = test === undefined ? 'n/a' : describeConstraint(test, { figure: 'C' });
+      return `<tr><th>${escapeHtml(name)}</th><td>${escapeHtml(trainingText)}</td><td>${escapeHtml(testText)}</td></tr>`;
+    });
+  if (rows.length === 0) return '';
+  return `<h2>Constraints</h2><table><tr><th>constraint</th><th>final moving average (training)</th><th>test set</th></tr>${rows.join('')}</table><p class="note">${escapeHtml(toleranceRule)}</p>`;
 }
 
 /**
@@ -98,10 +138,10 @@ h1{font-size:20px}h2{font-size:16px;margin-top:28px}
 .charts{display:flex;flex-wrap:wrap;gap:12px}.charts svg{border:1px solid #ddd;background:#fff}
 table{border-collapse:collapse;font-size:13px}th,td{border:1px solid #ddd;padding:3px 8px;text-align:left}
 figure{display:inline-block;margin:8px}img{image-rendering:pixelated;border:1px solid #ddd}
-pre{background:#f6f6f6;padding:8px;font-size:12px;overflow:auto}
+pre{background:#f6f6f6;padding:8px;font-size:12px;overflow:auto}.note{font-size:12px;color:#555}
 </style></head><body>
 <h1>${escapeHtml(input.title)}</h1>
-${input.summary === undefined ? '' : `<h2>Summary</h2>${summaryTable(input.summary)}`}
+${input.summary === undefined ? '' : `<h2>Summary</h2>${summaryTable(input.summary)}${constraintTable(input.summary)}`}
 <h2>Training</h2><div class="charts">${charts.join('\n')}</div>
 ${figures === '' ? '' : `<h2>Images</h2>${figures}`}
 <h2>Configuration</h2><pre>${escapeHtml(JSON.stringify(input.config, null, 2))}</pre>

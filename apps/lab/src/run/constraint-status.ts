@@ -21,7 +21,7 @@ export const violationTolerance = 0.02;
 export const relativeTolerance = 0.01;
 /** The rule in one sentence, for reports. */
 export const toleranceRule =
-  'at κ: C > 0 by at most 2% of the error budget κ allows (RE, FRE: RMSE within 1% of κ); without a budget, within 1% of κ in its units';
+  'At κ: C > 0 by at most 2% of the error budget κ allows (RE, FRE: RMSE within 1% of κ); without a budget, within 1% of κ in its units';
 
 export type ConstraintStatus = 'satisfied' | 'at-kappa' | 'violated';
 
