@@ -1,19 +1,59 @@
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createReconstructionErrorConstraint } from '@tame/constraints';
 import { describe, expect, it } from 'vitest';
 import { captureStdout } from '../testing/capture-stdout.js';
 import { UsageError } from '../usage-error.js';
-import { trainCommand } from './train-command.js';
+import { describeConstraintAtEnd, summarizeConstraint, trainCommand } from './train-command.js';
+
+describe('the run summary and end-of-run line state each constraint against kappa', () => {
+  // RE on MNIST, kappa 0.1: C = 784 (RMSE^2 - 0.01) per image; the moving average C_ma is what GECO logs.
+  const re = createReconstructionErrorConstraint({ kappa: 0.1, dimensions: 784 });
+  const movingAverageAt = (rmse: number) => 784 * (rmse * rmse - 0.01);
+  const finalMetrics = (rmse: number, multiplier: number) => ({ 're.movingAverage': movingAverageAt(rmse), 're.multiplier': multiplier });
+
+  it('at kappa: RMSE 0.10002 for kappa 0.1 is met, not violated', () => {
+    const entry = summarizeConstraint(re, finalMetrics(0.10002, 12.34), movingAverageAt(0.1003));
+    expect(entry).toEqual({
+      kappa: 0.1,
+      units: 'per-pixel RMSE',
+      movingAverage: expect.closeTo(0.10002, 10),
+      satisfied: true,
+      multiplier: 12.34,
+      status: 'at-kappa',
+      value: expect.closeTo(0.10002, 10),
+      violation: expect.closeTo(0.0004, 6),
+      tolerance: { rule: 'violation', amount: 0.02, limit: expect.closeTo(0.100995, 6) },
+      test: { value: expect.closeTo(0.1003, 10), violation: expect.closeTo(0.006009, 9), status: 'at-kappa' },
+    });
+    expect(describeConstraintAtEnd('re', entry)).toBe('re per-pixel RMSE 0.1000 at κ 0.1 (within 1%; C_ma/budget 0.0004, λ 12.3)');
+  });
+
+  it('satisfied and violated', () => {
+    const satisfied = summarizeConstraint(re, finalMetrics(0.095, 0.5), movingAverageAt(0.097));
+    expect(satisfied).toMatchObject({ satisfied: true, status: 'satisfied', value: expect.closeTo(0.095, 10), test: { status: 'satisfied' } });
+    expect(describeConstraintAtEnd('re', satisfied)).toBe('re per-pixel RMSE 0.0950 <= κ 0.1 (satisfied; C_ma/budget -0.098, λ 0.500)');
+    const violated = summarizeConstraint(re, finalMetrics(0.113, 250), movingAverageAt(0.1011));
+    expect(violated).toMatchObject({ satisfied: false, status: 'violated', value: expect.closeTo(0.113, 10), test: { status: 'violated' } });
+    expect(describeConstraintAtEnd('re', violated)).toBe('re per-pixel RMSE 0.1130 > κ 0.1 (violated: beyond 1%; C_ma/budget 0.28, λ 250)');
+  });
+
+  it('an objective without a moving average has no status', () => {
+    const entry = summarizeConstraint(re, {}, movingAverageAt(0.2));
+    expect(entry).toMatchObject({ movingAverage: null, satisfied: null, status: null, value: null, test: { status: 'violated' } });
+    expect(describeConstraintAtEnd('re', entry)).toBe('re κ 0.1 (no moving average: not a GECO run)');
+  });
+});
 
 
 describe('tame train', () => {
   it('trains, writes a reproducible run directory with a report, and resumes it to more steps', async () => {
     const out = join(await mkdtemp(join(tmpdir(), 'tame-train-')), 'run');
-    const lines = await captureStdout(async () => {
-      await trainCommand(['--steps', '3', '--batch', '8', '--out', out, '--backend', 'wasm', '--json']);
-      await trainCommand(['--resume', out, '--steps', '5', '--backend', 'wasm', '--json']);
-    });
+    const text = await captureStdout(() => trainCommand(['--steps', '3', '--batch', '8', '--out', out, '--backend', 'wasm']));
+    expect(text).toMatch(/\ndone at step 3: re per-pixel RMSE \d\.\d{4} (at|<=|>) κ 0\.1 \((within 1%|satisfied|violated: beyond 1%); C_ma\/budget -?[\d.e+-]+, λ [\d.e+-]+\); test RMSE/);
+    const summaryAtThree = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
+    const lines = await captureStdout(() => trainCommand(['--resume', out, '--steps', '5', '--backend', 'wasm', '--json']));
     const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
     expect(config).toMatchObject({
       model: { id: 'conv-vae' },
@@ -26,13 +66,22 @@ describe('tame train', () => {
     expect(metrics.map((entry) => entry.step)).toEqual([1, 2, 3, 4, 5]);
     expect(metrics[0]).toHaveProperty('re.multiplier');
     const summaries = lines.split('\n').filter((line) => line.startsWith('{"summary"')).map((line) => JSON.parse(line).summary);
-    expect(summaries.map((summary) => summary.step)).toEqual([3, 5]);
-    expect(summaries[1].testReconstructionRmse).toBeGreaterThan(0);
-    expect(summaries[1].constraints.re).toMatchObject({ kappa: 0.1, units: 'per-pixel RMSE' });
+    expect([summaryAtThree.step, ...summaries.map((summary) => summary.step)]).toEqual([3, 5]);
+    const summary = summaries[0];
+    expect(summary.testReconstructionRmse).toBeGreaterThan(0);
+    expect(summary.constraints.re).toMatchObject({ kappa: 0.1, units: 'per-pixel RMSE', tolerance: { rule: 'violation', amount: 0.02 } });
+    const { re } = summary.constraints;
+    expect(re.value).toBe(re.movingAverage);
+    expect(['satisfied', 'at-kappa', 'violated']).toContain(re.status);
+    expect(re.satisfied).toBe(re.status !== 'violated');
+    expect(summary.constraintsSatisfied).toBe(re.satisfied);
+    // The test-set figure is the test RMSE (RE's C is the squared error of the posterior-mean reconstruction; float32 sums).
+    expect(re.test.value).toBeCloseTo(summary.testReconstructionRmse, 4);
     expect((await readdir(out)).sort()).toEqual(['checkpoints', 'config.json', 'metrics.jsonl', 'reconstructions.png', 'report.html', 'samples.png', 'summary.json']);
     expect(await readdir(join(out, 'checkpoints'))).toEqual(['checkpoint-000000003.tame', 'checkpoint-000000005.tame']);
     const report = await readFile(join(out, 'report.html'), 'utf8');
     expect(report).toContain('Constraint re');
+    expect(report).toMatch(/<h2>Constraints<\/h2>.*<td>re per-pixel RMSE \d\.\d{4} (at|&#60;=|&#62;) κ 0\.1 .*<\/td><td>re per-pixel RMSE/s);
     expect(report).toContain('Information plane');
     expect(report.match(/data:image\/png;base64/g)).toHaveLength(2);
   });

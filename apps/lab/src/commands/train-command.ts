@@ -12,6 +12,7 @@ import { isPositiveInteger, numberFlag, parseFlags } from '../parse-flags.js';
 import { createProgressReporter } from '../progress-reporter.js';
 import { renderReconstructions, renderSamples } from '../run/render-images.js';
 import { appendMetricsRow, pathExists, readRunConfig, runFiles, truncateMetricsAfter, writeJsonAtomically } from '../run/run-directory.js';
+import { checkConstraint, type ConstraintStatus, type ConstraintTolerance, describeConstraint, isMet } from '../run/constraint-status.js';
 import { writeRunReport } from '../run/write-report.js';
 import { UsageError } from '../usage-error.js';
 import { writeFileAtomically } from '@tame/core/node';
@@ -36,23 +37,85 @@ export const trainFlags = {
 
 const experimentFlagNames = ['config', 'model', 'dataset', 'likelihood', 'objective', 'constraint', 'batch', 'lr', 'seed'] as const;
 
-/** Mean per-pixel squared error and KL over the test split, with the posterior mean as the latent. */
-export async function evaluateReconstruction(model: ModelV1, dataset: DatasetV1): Promise<{ reconstructionMse: number; kl: number; count: number }> {
+/**
+ * Mean per-pixel squared error and KL over the test split, with the posterior mean as the latent, and each
+ * constraint's mean value C over it (C is a batch mean, so the count-weighted mean is the test-set C exactly).
+ */
+export async function evaluateReconstruction(
+  model: ModelV1,
+  dataset: DatasetV1,
+  constraints: readonly ConstraintV1[] = [],
+): Promise<{ reconstructionMse: number; kl: number; count: number; constraintValues: number[] }> {
   let squaredError = 0;
   let kl = 0;
   let count = 0;
+  const constraintSums = constraints.map(() => 0);
   const size = dataset.info.shape.reduce((product, extent) => product * extent, 1);
   for await (const batch of dataset.batches({ split: 'test', batchSize: 250, seed: 0, epoch: 0 })) {
-    const [errorSum, klSum] = tf.tidy(() => {
+    const batchCount = batch.inputs.shape[0]!;
+    const [errorSum, klSum, ...constraintValues] = tf.tidy(() => {
       const output = model.forward(batch, { seed: 0, training: false });
-      return [tf.sum(tf.squaredDifference(batch.inputs, output.reconstruction)).dataSync()[0]!, tf.sum(output.kl).dataSync()[0]!];
+      const values = constraints.map((constraint) => {
+        const evaluation = constraint.evaluate({ batch, output });
+        return (evaluation.measure ?? evaluation.value).dataSync()[0]!;
+      });
+      return [tf.sum(tf.squaredDifference(batch.inputs, output.reconstruction)).dataSync()[0]!, tf.sum(output.kl).dataSync()[0]!, ...values];
     });
-    squaredError += errorSum;
-    kl += klSum;
-    count += batch.inputs.shape[0]!;
+    squaredError += errorSum!;
+    kl += klSum!;
+    constraintValues.forEach((value, index) => (constraintSums[index]! += value * batchCount));
+    count += batchCount;
     tf.dispose([batch.inputs, batch.context, batch.labels].filter((tensor) => tensor !== undefined));
   }
-  return { reconstructionMse: squaredError / (count * size), kl: kl / count, count };
+  return { reconstructionMse: squaredError / (count * size), kl: kl / count, count, constraintValues: constraintSums.map((sum) => sum / count) };
+}
+
+/** One constraint in summary.json: the final moving average C_ma and the test-set mean, each stated against κ. */
+export interface ConstraintSummary {
+  readonly kappa: number;
+  readonly units: string;
+  /** toUnits(C_ma) (C_ma itself without toUnits); null when the objective keeps no moving average. Older key. */
+  readonly movingAverage: number | null;
+  /** C_ma is satisfied or at κ: status !== 'violated' (before the tolerance existed: C_ma <= 0). Older key. */
+  readonly satisfied: boolean | null;
+  readonly multiplier: number | null;
+  /** checkConstraint(C_ma): see constraint-status.ts for the tolerance. */
+  readonly status: ConstraintStatus | null;
+  /** toUnits(C_ma), in κ's units; null without toUnits. */
+  readonly value: number | null;
+  /** C_ma / violationScale(), the unit-free violation; null without a scale. */
+  readonly violation: number | null;
+  readonly tolerance: ConstraintTolerance | null;
+  /** The test-set mean of C (posterior-mean reconstructions), against κ the same way. */
+  readonly test: { readonly value: number | null; readonly violation: number | null; readonly status: ConstraintStatus } | null;
+}
+
+/** The summary entry of one constraint from the final metrics and its test-set mean C. */
+export function summarizeConstraint(constraint: ConstraintV1, metrics: Readonly<Record<string, number>>, testValue?: number): ConstraintSummary {
+  const movingAverage = metrics[`${constraint.name}.movingAverage`];
+  const check = movingAverage === undefined ? undefined : checkConstraint(constraint, movingAverage);
+  const test = testValue === undefined ? undefined : checkConstraint(constraint, testValue);
+  return {
+    kappa: constraint.kappa,
+    units: constraint.units,
+    movingAverage: movingAverage === undefined ? null : (constraint.toUnits?.(movingAverage) ?? movingAverage),
+    satisfied: check === undefined ? null : isMet(check.status),
+    multiplier: metrics[`${constraint.name}.multiplier`] ?? null,
+    status: check?.status ?? null,
+    value: check?.value ?? null,
+    violation: check?.violation ?? null,
+    tolerance: check?.tolerance ?? test?.tolerance ?? null,
+    test: test === undefined ? null : { value: test.value, violation: test.violation, status: test.status },
+  };
+}
+
+/** The constraint part of the end-of-run line, e.g. 're per-pixel RMSE 0.1001 at κ 0.1 (within 1%; C_ma/budget 0.0016, λ 12.3)'. */
+export function describeConstraintAtEnd(name: string, entry: ConstraintSummary, movingAverage?: number): string {
+  if (entry.status === null) return `${name} κ ${entry.kappa} (no moving average: not a GECO run)`;
+  return describeConstraint(
+    { name, units: entry.units, kappa: entry.kappa, status: entry.status, value: entry.value, violation: entry.violation, tolerance: entry.tolerance, ...(movingAverage === undefined ? {} : { constraintValue: movingAverage }) },
+    { figure: 'C_ma', multiplier: entry.multiplier },
+  );
 }
 
 function describeExperiment(config: ExperimentConfig, constraints: readonly ConstraintV1[]): string {
@@ -158,27 +221,16 @@ export async function runExperiment(options: RunExperimentOptions) {
         },
       ],
     });
-    const test = await evaluateReconstruction(model, dataset);
+    const test = await evaluateReconstruction(model, dataset, constraints);
     const constraintSummary = Object.fromEntries(
-      constraints.map((constraint) => {
-        const movingAverage = result.metrics[`${constraint.name}.movingAverage`];
-        return [
-          constraint.name,
-          {
-            kappa: constraint.kappa,
-            units: constraint.units,
-            movingAverage: movingAverage === undefined ? null : toUnits[constraint.name]!(movingAverage),
-            satisfied: movingAverage === undefined ? null : movingAverage <= 0,
-            multiplier: result.metrics[`${constraint.name}.multiplier`] ?? null,
-          },
-        ];
-      }),
+      constraints.map((constraint, index) => [constraint.name, summarizeConstraint(constraint, result.metrics, test.constraintValues[index])]),
     );
     const summary = {
       run: runDirectory,
       step: result.step,
       reason: result.reason,
       backend,
+      // Met within the tolerance of constraint-status.ts: false only for a real violation.
       constraintsSatisfied: Object.values(constraintSummary).every((entry) => entry.satisfied !== false),
       constraints: constraintSummary,
       testReconstructionRmse: Math.sqrt(test.reconstructionMse),
@@ -191,9 +243,7 @@ export async function runExperiment(options: RunExperimentOptions) {
     const reportPath = await writeRunReport(runDirectory, config, constraints);
     if (options.output === 'json') process.stdout.write(`${JSON.stringify({ summary })}\n`);
     else if (options.output === 'text') {
-      const parts = Object.entries(constraintSummary).map(
-        ([name, entry]) => `${name} ${entry.movingAverage?.toFixed(4)} ${entry.satisfied ? '<=' : '>'} ${entry.kappa} (λ ${entry.multiplier?.toPrecision(3)})`,
-      );
+      const parts = Object.entries(constraintSummary).map(([name, entry]) => describeConstraintAtEnd(name, entry, result.metrics[`${name}.movingAverage`]));
       log(
         `${result.reason === 'aborted' ? 'stopped' : 'done'} at step ${result.step}: ${parts.length > 0 ? `${parts.join(', ')}; ` : ''}` +
           `test RMSE ${summary.testReconstructionRmse.toFixed(4)}, test KL ${test.kl.toFixed(2)} nats over ${test.count} examples`,
