@@ -1,5 +1,6 @@
 import { setBackend } from '@tame/backend';
 import { isNonNegativeInteger, numberFlag, parseFlags } from '../parse-flags.js';
+import { describeConstraint } from '../run/constraint-status.js';
 import { evaluateOpenedRun, openRun } from '../run/open-run.js';
 import { UsageError } from '../usage-error.js';
 
@@ -16,8 +17,12 @@ export async function evalCommand(argv: string[]): Promise<void> {
     const result = await evaluateOpenedRun(run, { seed });
     if (flags.json === true) {
       const { reconstructionMse, kl, marginalKl, nllPerPixel, sigmaStar, elbo, constraints } = result;
+      // After the older keys: each constraint's test-set mean C against κ (constraint-status.ts).
+      const constraintStatus = Object.fromEntries(
+        Object.entries(result.constraintChecks).map(([name, check]) => [name, { kappa: check.kappa, units: check.units, status: check.status, value: check.value, violation: check.violation, tolerance: check.tolerance, constraintValue: check.constraintValue }]),
+      );
       process.stdout.write(
-        `${JSON.stringify({ reconstructionMse, kl, marginalKl: marginalKl?.value ?? null, marginalKlStandardError: marginalKl?.standardError ?? null, nllPerPixel, sigmaStar, elbo, constraints, examples: result.examples, step: run.step })}\n`,
+        `${JSON.stringify({ reconstructionMse, kl, marginalKl: marginalKl?.value ?? null, marginalKlStandardError: marginalKl?.standardError ?? null, nllPerPixel, sigmaStar, elbo, constraints, examples: result.examples, step: run.step, constraintStatus })}\n`,
       );
     } else {
       const lines = [
@@ -25,7 +30,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
         `  reconstruction MSE ${result.reconstructionMse.toPrecision(4)} (RMSE ${Math.sqrt(result.reconstructionMse).toPrecision(4)})`,
         `  KL ${result.kl.toFixed(2)} nats; marginal KL ${result.marginalKl === null ? 'n/a (the model does not expose its posterior)' : `${result.marginalKl.value.toFixed(2)} ± ${result.marginalKl.standardError.toFixed(2)} nats`}`,
         `  NLL ${result.nllPerPixel.toFixed(4)} nats/pixel at sigma* ${result.sigmaStar.toPrecision(4)} (Appendix D); ELBO ${result.elbo.toFixed(2)} nats`,
-        ...Object.entries(result.constraints).map(([name, value]) => `  ${name} ${value.toPrecision(4)}`),
+        ...Object.values(result.constraintChecks).map((check) => `  ${describeConstraint(check, { figure: 'C' })}`),
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
     }

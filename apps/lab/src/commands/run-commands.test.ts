@@ -78,17 +78,33 @@ describe('tame report', () => {
 describe('tame eval', () => {
   it('prints the documented JSON, consistent with the training summary and with the bounds on the marginal KL', async () => {
     const result = JSON.parse(await captureStdout(() => evalCommand(['--run', runDirectory, '--json'])));
-    expect(Object.keys(result)).toEqual(['reconstructionMse', 'kl', 'marginalKl', 'marginalKlStandardError', 'nllPerPixel', 'sigmaStar', 'elbo', 'constraints', 'examples', 'step']);
+    expect(Object.keys(result)).toEqual(['reconstructionMse', 'kl', 'marginalKl', 'marginalKlStandardError', 'nllPerPixel', 'sigmaStar', 'elbo', 'constraints', 'examples', 'step', 'constraintStatus']);
     const summary = JSON.parse(await readFile(join(runDirectory, 'summary.json'), 'utf8'));
     expect(Math.sqrt(result.reconstructionMse)).toBeCloseTo(summary.testReconstructionRmse, 5);
     expect(result.kl).toBeCloseTo(summary.testKl, 3);
-    expect(result.constraints.re).toBeCloseTo(Math.sqrt(result.reconstructionMse), 2);
+    // RE's test figure is toUnits of the test-set mean C: the RMSE of the whole set (float32 sums).
+    expect(result.constraints.re).toBeCloseTo(Math.sqrt(result.reconstructionMse), 4);
+    expect(result.constraintStatus.re).toEqual({
+      kappa: 0.1,
+      units: 'per-pixel RMSE',
+      status: result.constraints.re <= 0.1 ? 'satisfied' : result.constraints.re <= 0.1 * Math.sqrt(1.02) ? 'at-kappa' : 'violated',
+      value: result.constraints.re,
+      violation: expect.closeTo((result.constraints.re / 0.1) ** 2 - 1, 6),
+      tolerance: { rule: 'violation', amount: 0.02, limit: expect.closeTo(0.1 * Math.sqrt(1.02), 12) },
+      constraintValue: expect.closeTo(784 * (result.constraints.re ** 2 - 0.01), 3),
+    });
+    expect(summary.constraints.re.test).toMatchObject({ status: result.constraintStatus.re.status, value: expect.closeTo(result.constraints.re, 4) });
     // KL(q_N || p) = E[KL(q(z|x) || p)] - I_N(x; z), and 0 <= I_N <= log N.
     const slack = 4 * result.marginalKlStandardError;
     expect(result.marginalKl).toBeLessThanOrEqual(result.kl + slack);
     expect(result.marginalKl).toBeGreaterThanOrEqual(result.kl - Math.log(result.examples) - slack);
     expect(result.sigmaStar).toBeGreaterThan(0);
     expect(Number.isFinite(result.nllPerPixel) && Number.isFinite(result.elbo)).toBe(true);
+  });
+
+  it('states each constraint\'s test-set figure against kappa in its text output', async () => {
+    const printed = await captureStdout(() => evalCommand(['--run', runDirectory]));
+    expect(printed).toMatch(/\n {2}re per-pixel RMSE \d\.\d{4} (at|<=|>) κ 0\.1 \((within 1%|satisfied|violated: beyond 1%); C\/budget -?[\d.e+-]+\)\n$/);
   });
 
   it('estimates the marginal KL of a flow posterior (vae-nvp) through its pairwise densities', async () => {

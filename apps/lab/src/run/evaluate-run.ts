@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type BatchV1, type ConstraintV1, type DatasetV1, estimateMarginalKl, gaussianLogDensityMatrix, type LikelihoodV1, type MarginalKlEstimate, type ModelV1 } from '@tame/core';
 import { type ReconstructionPair, sigmaIndependentNll } from '@tame/likelihoods';
+import { checkConstraint, type ConstraintCheck } from './constraint-status.js';
 
 export interface RunEvaluation {
   /** Mean squared error per data dimension, reconstructing from the posterior mean. */
@@ -14,8 +15,13 @@ export interface RunEvaluation {
   readonly sigmaStar: number;
   /** Single-sample ELBO per example (nats) under the run's likelihood: -(NLL + KL). */
   readonly elbo: number;
-  /** Each constraint's test-set measure in its units (RE: per-pixel RMSE). */
+  /**
+   * Each constraint's test-set measure in its units (RE: per-pixel RMSE): toUnits of the test-set mean C, so for RE
+   * the RMSE of the whole set, sqrt(reconstructionMse).
+   */
   readonly constraints: Readonly<Record<string, number>>;
+  /** Each constraint's test-set mean C against κ (status, value, unit-free violation, tolerance: constraint-status.ts). */
+  readonly constraintChecks: Readonly<Record<string, ConstraintCheck & { readonly name: string; readonly units: string; readonly kappa: number }>>;
   readonly examples: number;
 }
 
@@ -105,10 +111,9 @@ export async function evaluateRun(
     squaredError += error!;
     klSum += kl!;
     elboSum -= negativeElbo!;
-    constraints.forEach((constraint, index) => {
-      const inUnits = (constraint.toUnits ?? ((value: number) => value))(constraintValues[index]!);
-      constraintSums.set(constraint.name, (constraintSums.get(constraint.name) ?? 0) + inUnits * count);
-    });
+    // Sum C itself (a batch mean) weighted by the batch size: the test-set mean C is then exact, and its value in κ's
+    // units (RE: the RMSE of the whole set) is what is checked against κ, not a mean of per-batch RMSEs.
+    constraints.forEach((constraint, index) => constraintSums.set(constraint.name, (constraintSums.get(constraint.name) ?? 0) + constraintValues[index]! * count));
     if (values.posterior === undefined) exposesPosterior = false;
     else if (byDensity !== undefined) {
       const [inputs, samples, logPrior] = values.posterior;
@@ -170,6 +175,7 @@ export async function evaluateRun(
     train: reconstructionPairs(model, dataset, 'train', batchSize, maxExamples),
     test: reconstructionPairs(model, dataset, 'test', batchSize, maxExamples),
   });
+  const meanConstraint = (constraint: ConstraintV1) => (constraintSums.get(constraint.name) ?? Number.NaN) / examples;
   return {
     reconstructionMse: squaredError / (examples * dimensions),
     kl: klSum / examples,
@@ -177,7 +183,10 @@ export async function evaluateRun(
     nllPerPixel: nll.natsPerDimension,
     sigmaStar: nll.sigma,
     elbo: elboSum / examples,
-    constraints: Object.fromEntries([...constraintSums].map(([name, sum]) => [name, sum / examples])),
+    constraints: Object.fromEntries(constraints.map((constraint) => [constraint.name, (constraint.toUnits ?? ((value: number) => value))(meanConstraint(constraint))])),
+    constraintChecks: Object.fromEntries(
+      constraints.map((constraint) => [constraint.name, { name: constraint.name, units: constraint.units, kappa: constraint.kappa, ...checkConstraint(constraint, meanConstraint(constraint)) }]),
+    ),
     examples,
   };
 }
