@@ -42,7 +42,7 @@ describe('GECO with several constraints from this package', () => {
       // RE with kappa 0.01 is violated by a random reconstruction; pNCC >= -1 and FRE <= 1 hold.
       const re = createReconstructionErrorConstraint({ kappa: 0.01 });
       const other = second();
-      const objective = createGecoObjective({ constraints: [re, other], multiplierLearningRate: 0.05 });
+      const objective = createGecoObjective({ constraints: [re, other], controller: { kind: 'algorithm-1', learningRate: 0.05 } });
       const batch = { inputs };
       const expectedRe = valueOf(re, batch, weight).value;
       const expectedOther = valueOf(other, batch, weight).value;

@@ -18,15 +18,28 @@ export {
 export { parsePluginConfig } from './plugin/parse-plugin-config.js';
 export { assertSupportedPlugin, createRegistry, supportedSpecificationVersions, type PluginRegistry } from './plugin/registry.js';
 export { straightThrough } from './lagrangian/straight-through.js';
+export type { MultiplierBounds, MultiplierController, MultiplierControllerInput } from './lagrangian/multiplier-controller.js';
 export {
-  multiplicativeUpdate,
-  multiplierUpdateRules,
-  softplusSquaredUpdate,
-  type MultiplierBounds,
-  type MultiplierStepOptions,
-  type MultiplierUpdateName,
-  type MultiplierUpdateRule,
-} from './lagrangian/multiplier-update.js';
+  controllerFor,
+  multiplierControllerConfigSchema,
+  multiplierControllers,
+  type MultiplierControllerConfig,
+  type MultiplierControllerKind,
+  type ResolvedMultiplierControllerConfig,
+} from './lagrangian/multiplier-controllers.js';
+export { algorithm1Controller, type Algorithm1Options } from './lagrangian/controllers/algorithm-1-controller.js';
+export { asymmetricController, type AsymmetricOptions } from './lagrangian/controllers/asymmetric-controller.js';
+export { piController, type PiOptions } from './lagrangian/controllers/pi-controller.js';
+export { pidController, type PidOptions } from './lagrangian/controllers/pid-controller.js';
+export { softplusSquaredController, type SoftplusSquaredOptions } from './lagrangian/controllers/softplus-squared-controller.js';
+export {
+  defaultControllerPlantOptions,
+  measureControllerTrajectory,
+  simulateController,
+  type ControllerMeasurements,
+  type ControllerPlantOptions,
+  type ControllerTrajectory,
+} from './lagrangian/controller-test-plant.js';
 export {
   createGecoObjective,
   gecoOptionsSchema,

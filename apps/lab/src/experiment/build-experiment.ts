@@ -37,10 +37,7 @@ export function buildExperiment(config: ExperimentConfig, dataset: DatasetV1): E
     switch (config.objective.kind) {
       case 'geco': {
         const { kind: _kind, ...overrides } = config.objective;
-        objective = createGecoObjective({
-          ...overrides,
-          constraints: constraints.map((constraint) => ({ constraint, ...gecoDefaults(), ...overrides })),
-        });
+        objective = createGecoObjective({ ...gecoDefaults(), ...overrides, constraints });
         break;
       }
       case 'elbo':

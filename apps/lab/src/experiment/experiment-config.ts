@@ -1,3 +1,4 @@
+import { multiplierControllerConfigSchema } from '@tame/core';
 import { z } from 'zod';
 
 const pluginReference = z.object({
@@ -25,13 +26,15 @@ const objectiveConfig = z.discriminatedUnion('kind', [
     .object({
       kind: z.literal('geco'),
       initialMultiplier: z.number().optional(),
-      multiplierLearningRate: z.number().optional(),
       movingAverageDecay: z.number().optional(),
       bounds: z.tuple([z.number(), z.number()]).optional(),
-      /** null: no anti-wind-up clipping (Algorithm 1 exactly). */
-      maxLogStep: z.number().nullable().optional(),
-      descentSpeedup: z.number().optional(),
-      update: z.enum(['multiplicative', 'softplus-squared']).optional(),
+      /**
+       * How lambda follows the constraint, e.g. { "kind": "pi", "integralGain": 0.004, "proportionalGain": 2 };
+       * kinds and gains: @tame/core's multiplierControllers (algorithm-1, asymmetric, pi, pid, softplus-squared).
+       */
+      controller: multiplierControllerConfigSchema.optional(),
+      /** Overrides each constraint's own violationScale (the error budget the controller's gains are relative to). */
+      violationScale: z.number().optional(),
       warmupSteps: z.number().optional(),
       updatePeriod: z.number().optional(),
     })

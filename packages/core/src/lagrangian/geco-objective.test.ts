@@ -3,16 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors/tame-error.js';
 import type { ConstraintV1 } from '../spec/constraint-v1.js';
 import type { ModelOutputV1 } from '../spec/model-v1.js';
-import { createGecoObjective } from './geco-objective.js';
+import { createGecoObjective, recommendedGecoOptions } from './geco-objective.js';
 
 /** C = (x - target)^2 - kappa^2 on a scalar "reconstruction": satisfied when |x - target| <= kappa. */
-function distanceConstraint(name: string, target: number, kappa: number): ConstraintV1 {
+function distanceConstraint(name: string, target: number, kappa: number, scale?: number): ConstraintV1 {
   return {
     specificationVersion: 'v1',
     id: `test/${name}`,
     name,
     kappa,
     units: 'absolute distance',
+    ...(scale === undefined ? {} : { violationScale: () => scale }),
     evaluate: ({ output }) => ({
       value: tf.tidy(() => tf.sub(tf.mean(tf.square(tf.sub(output.reconstruction, target))), kappa * kappa) as tf.Scalar),
     }),
@@ -52,7 +53,7 @@ describe('createGecoObjective', () => {
     const weight = tf.variable(tf.scalar(0), true, 'geco-test/w');
     const objective = createGecoObjective({
       constraints: [distanceConstraint('re', 3, 0.5)],
-      multiplierLearningRate: 0.02,
+      controller: { kind: 'algorithm-1', learningRate: 0.02 },
       movingAverageDecay: 0.9,
     });
     const history = runGeco(objective, weight, 4000, 0.01);
@@ -78,7 +79,7 @@ describe('createGecoObjective', () => {
 
   it('initialises the moving average to the first batch value, then follows alpha, and updates lambda from it', () => {
     const weight = tf.variable(tf.scalar(1), true, 'geco-test/w2');
-    const objective = createGecoObjective({ constraints: [distanceConstraint('re', 3, 0.5)], multiplierLearningRate: 0.1 });
+    const objective = createGecoObjective({ constraints: [distanceConstraint('re', 3, 0.5)], controller: { kind: 'algorithm-1', learningRate: 0.1 } });
     const [first, second] = runGeco(objective, weight, 2, 0.01);
     // Step 0: C = (1 - 3)^2 - 0.25 = 3.75 exactly; C_ma = C; lambda_1 = exp(0.1 * 3.75).
     expect(first!.metrics['re.value']).toBeCloseTo(3.75, 5);
@@ -137,7 +138,7 @@ describe('createGecoObjective', () => {
     const objective = createGecoObjective({
       constraints: [
         distanceConstraint('near', 3, 0.5),
-        { constraint: distanceConstraint('far', 0, 10), multiplierLearningRate: 1, bounds: [0.5, 2] },
+        { constraint: distanceConstraint('far', 0, 10), controller: { kind: 'algorithm-1', learningRate: 1 }, bounds: [0.5, 2] },
       ],
       warmupSteps: 3,
       updatePeriod: 2,
@@ -158,12 +159,65 @@ describe('createGecoObjective', () => {
     weight.dispose();
   });
 
+  it('reaches the same KKT point with the recommended pi controller on the unit-free violation, and settles there', () => {
+    // C / kappa^2 = (w - 3)^2 / 0.25 - 1: the distance constraint states kappa^2 as its error budget.
+    const weight = tf.variable(tf.scalar(0), true, 'geco-test/w-pi');
+    const objective = createGecoObjective({ ...recommendedGecoOptions, constraints: [distanceConstraint('re', 3, 0.5, 0.25)], movingAverageDecay: 0.9 });
+    const history = runGeco(objective, weight, 6000, 0.01);
+    const lambdas = history.map(({ logged }) => logged['re.multiplier']!);
+    expect(weight.dataSync()[0]).toBeCloseTo(2.5, 1);
+    expect(lambdas[5999]).toBeGreaterThan(4.5);
+    expect(lambdas[5999]).toBeLessThan(5.5);
+    // The controller saw C_ma / 0.25 (logged as the violation).
+    const last = history[5999]!;
+    expect(last.logged['re.violation']).toBeCloseTo(last.metrics['re.movingAverage']! / 0.25, 10);
+    weight.dispose();
+  });
+
+  it('divides by violationScale: the constraint\'s, unless the options override it, else 1', () => {
+    const weight = tf.variable(tf.scalar(0), true, 'geco-test/w-scale');
+    const violationAfterOneStep = (entry: Parameters<typeof createGecoObjective>[0]['constraints'][number]) => {
+      const history = runGeco(createGecoObjective({ constraints: [entry], controller: { kind: 'pi' } }), weight, 1, 0);
+      return history[0]!.logged['re.violation']!;
+    };
+    // w = 0: C = 9 - 0.25 = 8.75.
+    expect(violationAfterOneStep(distanceConstraint('re', 3, 0.5))).toBeCloseTo(8.75, 5);
+    expect(violationAfterOneStep(distanceConstraint('re', 3, 0.5, 0.25))).toBeCloseTo(35, 4);
+    expect(violationAfterOneStep({ constraint: distanceConstraint('re', 3, 0.5, 0.25), violationScale: 2 })).toBeCloseTo(4.375, 5);
+    weight.dispose();
+  });
+
+  it('resumes exactly: a pi multiplier restored mid-run continues on the same trajectory', () => {
+    const options = { ...recommendedGecoOptions, constraints: [distanceConstraint('re', 3, 0.5, 0.25)] };
+    const straight = tf.variable(tf.scalar(0), true, 'geco-test/w-straight');
+    const reference = runGeco(createGecoObjective(options), straight, 40, 0.01).map(({ logged }) => logged['re.multiplier']);
+    const resumed = tf.variable(tf.scalar(0), true, 'geco-test/w-resumed');
+    const first = createGecoObjective(options);
+    const head = runGeco(first, resumed, 25, 0.01).map(({ logged }) => logged['re.multiplier']);
+    const second = createGecoObjective(options);
+    second.setState(JSON.parse(JSON.stringify(first.getState())));
+    // runGeco numbers steps from 0; the controller's update does not depend on the step index past warm-up.
+    const tail = runGeco(second, resumed, 15, 0.01).map(({ logged }) => logged['re.multiplier']);
+    expect([...head, ...tail]).toEqual(reference);
+    tf.dispose([straight, resumed]);
+  });
+
+  it('names the new place of options that moved into the controller', () => {
+    expect(() => createGecoObjective({ constraints: [distanceConstraint('re', 0, 1)], maxLogStep: 0.005 } as never)).toThrow(
+      /geco\.maxLogStep: 'maxLogStep' moved into the multiplier controller in tame 0\.2; write controller: \{ kind: 'asymmetric', maxLogStep \}/,
+    );
+    expect(() => createGecoObjective({ constraints: [{ constraint: distanceConstraint('re', 0, 1), multiplierLearningRate: 1 } as never] })).toThrow(
+      /geco\.constraints\.re\.multiplierLearningRate/,
+    );
+    expect(() => createGecoObjective({ constraints: [distanceConstraint('re', 0, 1)], controller: { kind: 'pi', integralGian: 1 } as never })).toThrow(/integralGian/);
+  });
+
   it('restores its state exactly from getState()', () => {
     const weight = tf.variable(tf.scalar(0), true, 'geco-test/w5');
-    const objective = createGecoObjective({ constraints: [distanceConstraint('re', 3, 0.5)], update: 'softplus-squared' });
+    const objective = createGecoObjective({ constraints: [distanceConstraint('re', 3, 0.5)], controller: { kind: 'softplus-squared' } });
     runGeco(objective, weight, 5, 0.01);
     const saved = JSON.parse(JSON.stringify(objective.getState()));
-    const copy = createGecoObjective({ constraints: [distanceConstraint('re', 3, 0.5)], update: 'softplus-squared' });
+    const copy = createGecoObjective({ constraints: [distanceConstraint('re', 3, 0.5)], controller: { kind: 'softplus-squared' } });
     copy.setState(saved);
     expect(copy.getState()).toEqual(objective.getState());
     weight.dispose();

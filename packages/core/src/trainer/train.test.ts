@@ -37,7 +37,7 @@ const squaredError = (kappa: number): ConstraintV1 => ({
 
 function setup(name: string) {
   const model = createTinyVae({ inputSize, latentSize: 2, hiddenSize: 6, seed: 3, name });
-  const objective = createGecoObjective({ constraints: [squaredError(0.5)], multiplierLearningRate: 0.05 });
+  const objective = createGecoObjective({ constraints: [squaredError(0.5)], controller: { kind: 'algorithm-1', learningRate: 0.05 } });
   const dataset = createArrayDataset({ train: data(40, 11), shape: [inputSize] });
   return { model, objective, dataset };
 }

@@ -246,7 +246,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         if (name.endsWith('.atBound') && value === 1 && !warnedAtBound.has(name)) {
           warnedAtBound.add(name);
           const constraint = name.slice(0, -'.atBound'.length);
-          const message = `step ${loop.step}: the multiplier of '${constraint}' sits at its bound (${objectiveMetrics[`${constraint}.multiplier`]}); consider wider bounds, a smaller multiplierLearningRate or a looser kappa`;
+          const message = `step ${loop.step}: the multiplier of '${constraint}' sits at its bound (${objectiveMetrics[`${constraint}.multiplier`]}); consider wider bounds, gentler controller gains or a looser kappa`;
           for (const callback of callbacks) await callback.onWarning?.(message);
         }
       }
