@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,10 +10,12 @@ import { reproduceCommand } from './reproduce-command.js';
 const smokeHere = ['figure-3', 'figure-4-mnist', 'figure-4-fashion-mnist', 'table-2', 'conditional-convdraw', 'figures-2-7'];
 
 describe('tame reproduce', () => {
-  it('lists every experiment with its three configurations', async () => {
+  it('lists every experiment with its four configurations', async () => {
     const listed = JSON.parse(await captureStdout(() => reproduceCommand(['list', '--json'])));
     expect(listed.map((entry: { id: string }) => entry.id)).toEqual(reproductions.map((reproduction) => reproduction.id));
-    for (const entry of listed) expect(Object.keys(entry.configurations).sort()).toEqual(['faithful', 'small', 'smoke']);
+    for (const entry of listed) expect(Object.keys(entry.configurations).sort()).toEqual(['faithful', 'medium', 'small', 'smoke']);
+    const text = await captureStdout(() => reproduceCommand(['list']));
+    expect(text.match(/^ {2}medium: /gm)?.length).toBe(reproductions.length);
     expect(reproductions.map((reproduction) => reproduction.id)).toEqual(expect.arrayContaining([...smokeHere, 'figure-8', 'bilbo-baggins']));
   });
 
@@ -21,8 +23,23 @@ describe('tame reproduce', () => {
     await expect(reproduceCommand([])).rejects.toThrow(/name an experiment \(figure-3, /);
     await expect(reproduceCommand(['table-3'])).rejects.toThrow(/unknown experiment 'table-3' \(known: figure-3/);
     await expect(reproduceCommand(['table-2', '--smoke', '--faithful'])).rejects.toThrow(/--smoke and --faithful exclude each other/);
+    await expect(reproduceCommand(['table-2', '--medium', '--faithful'])).rejects.toThrow(/--medium and --faithful exclude each other \(pick one scale/);
+    await expect(reproduceCommand(['table-2', '--smoke', '--medium', '--faithful'])).rejects.toThrow(/--smoke, --medium and --faithful exclude each other/);
     const out = await mkdtemp(join(tmpdir(), 'tame-reproduce-'));
     await expect(reproduceCommand(['table-2', '--smoke', '--out', out])).rejects.toThrow(/already exists; pass --force to replace it or --resume/);
+  });
+
+  it('--medium writes into runs/<id>-medium by default (and all into runs/reproduce-medium)', async () => {
+    const workingDirectory = process.cwd();
+    process.chdir(await mkdtemp(join(tmpdir(), 'tame-reproduce-')));
+    try {
+      await mkdir(join('runs', 'table-2-medium'), { recursive: true });
+      await expect(reproduceCommand(['table-2', '--medium'])).rejects.toThrow(/runs\/table-2-medium already exists/);
+      await mkdir(join('runs', 'reproduce-medium', 'figure-3'), { recursive: true });
+      await expect(reproduceCommand(['all', '--medium'])).rejects.toThrow(/runs\/reproduce-medium\/figure-3 already exists/);
+    } finally {
+      process.chdir(workingDirectory);
+    }
   });
 
   it('--resume reuses runs that finished with the same config and evaluates them again', async () => {

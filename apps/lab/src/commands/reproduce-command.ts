@@ -4,12 +4,14 @@ import { setBackend } from '@tame/backend';
 import { writeFileAtomically } from '@tame/core/node';
 import { parseFlags } from '../parse-flags.js';
 import { findReproduction, type Reproduction, type ReproductionScale, reproductions } from '../reproductions/index.js';
+import { reproductionScales } from '../reproductions/reproduction.js';
 import { resultMarkdown } from '../reproductions/result-markdown.js';
 import { pathExists, writeJsonAtomically } from '../run/run-directory.js';
 import { UsageError } from '../usage-error.js';
 
 export const reproduceFlags = {
   smoke: { type: 'boolean' },
+  medium: { type: 'boolean' },
   faithful: { type: 'boolean' },
   out: { type: 'string' },
   force: { type: 'boolean' },
@@ -20,12 +22,12 @@ export const reproduceFlags = {
 
 function listing(): string {
   return reproductions
-    .map((reproduction) => `${reproduction.id}\n  ${reproduction.title}\n${(['smoke', 'small', 'faithful'] as const).map((scale) => `  ${scale}: ${reproduction.configurations[scale]}`).join('\n')}`)
+    .map((reproduction) => `${reproduction.id}\n  ${reproduction.title}\n${reproductionScales.map((scale) => `  ${scale}: ${reproduction.configurations[scale]}`).join('\n')}`)
     .join('\n');
 }
 
 /**
- * `tame reproduce list | <id> | all [--smoke | --faithful] [--out DIR] [--force | --resume] [--backend NAME] [--json]`: runs the
+ * `tame reproduce list | <id> | all [--smoke | --medium | --faithful] [--out DIR] [--force | --resume] [--backend NAME] [--json]`: runs the
  * experiments of the two papers (EXPERIMENTS.md). Each writes its runs and figures into its directory, plus
  * result.json (numbers, claim, configuration, wall time) and result.md (the Markdown EXPERIMENTS.md quotes).
  */
@@ -41,8 +43,13 @@ export async function reproduceCommand(argv: string[]): Promise<void> {
   }
   const selected: Reproduction[] = target === 'all' ? [...reproductions] : [findReproduction(target)].filter((found) => found !== undefined);
   if (selected.length === 0) throw new UsageError(`tame reproduce: unknown experiment '${target}' (known: ${reproductions.map((reproduction) => reproduction.id).join(', ')}, all, list)`);
-  if (flags.smoke === true && flags.faithful === true) throw new UsageError('tame reproduce: --smoke and --faithful exclude each other');
-  const scale: ReproductionScale = flags.smoke === true ? 'smoke' : flags.faithful === true ? 'faithful' : 'small';
+  // 'small' is the default and has no flag.
+  const scaleFlags = (['smoke', 'medium', 'faithful'] as const).filter((name) => flags[name] === true);
+  if (scaleFlags.length > 1) {
+    const named = scaleFlags.map((name) => `--${name}`);
+    throw new UsageError(`tame reproduce: ${named.slice(0, -1).join(', ')} and ${named.at(-1)} exclude each other (pick one scale; the default is small)`);
+  }
+  const scale: ReproductionScale = scaleFlags[0] ?? 'small';
   const root = flags.out ?? join('runs', target === 'all' ? `reproduce-${scale}` : `${target}${scale === 'small' ? '' : `-${scale}`}`);
   const directories = selected.map((reproduction) => (target === 'all' ? join(root, reproduction.id) : root));
   for (const directory of directories) {

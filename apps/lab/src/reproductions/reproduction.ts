@@ -1,16 +1,18 @@
 /**
  * A reproduction is one experiment of the two papers (issue 7), run by one command:
- * `tame reproduce <id> [--smoke | --faithful]`. It trains what it needs into its output directory, writes its figures
- * there and returns the numbers that EXPERIMENTS.md quotes beside the paper's claim.
+ * `tame reproduce <id> [--smoke | --medium | --faithful]`. It trains what it needs into its output directory, writes
+ * its figures there and returns the numbers that EXPERIMENTS.md quotes beside the paper's claim.
  */
 
 /**
  * How big a run is:
  * - 'smoke': a few steps, so CI proves the whole pipeline (training, evaluation, figures) still runs;
  * - 'small': the documented configuration that fits 2 CPU cores in at most 15 minutes (the default);
+ * - 'medium': at most 60 minutes per experiment on 2 CPU cores, long enough for the small models to plateau;
  * - 'faithful': the paper's configuration (model sizes, learning rates, steps), for bigger machines.
  */
-export type ReproductionScale = 'smoke' | 'small' | 'faithful';
+export const reproductionScales = ['smoke', 'small', 'medium', 'faithful'] as const;
+export type ReproductionScale = (typeof reproductionScales)[number];
 
 export interface ReproductionContext {
   /** Directory the reproduction owns: run directories, figures and result.json go here. */
@@ -46,7 +48,7 @@ export interface Reproduction {
   run(context: ReproductionContext): Promise<ReproductionResult>;
 }
 
-/** Picks the value for the context's scale: `byScale(context, { smoke: 4, small: 2500, faithful: 100_000 })`. */
+/** Picks the value for the context's scale: `byScale(context, { smoke: 4, small: 2500, medium: 12_500, faithful: 100_000 })`. */
 export function byScale<VALUE>(context: Pick<ReproductionContext, 'scale'>, values: Readonly<Record<ReproductionScale, VALUE>>): VALUE {
   return values[context.scale];
 }
