@@ -7,6 +7,8 @@ import { overlayChart } from '../report/scatter-chart.js';
 import { evaluateOpenedRun, type OpenedRun } from './open-run.js';
 import { writeJsonAtomically } from './run-directory.js';
 import { type Lock, trainAndOpenRun } from './train-and-open-run.js';
+import { createLock } from './create-lock.js';
+import { runWithConcurrency } from './run-with-concurrency.js';
 
 /** One point of the information plane (Figure 4), measured on the test split. */
 export interface SweepRow {
@@ -76,37 +78,6 @@ export async function trainingRmse(run: OpenedRun, maxExamples = 2000): Promise<
 /** Runs trained at once by default: one per core (the wasm backend uses one), at most 4 (memory, disk). */
 export function defaultParallelRuns(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
-}
-
-/** A mutex: `acquire` resolves with the function that releases it, in the order callers asked. */
-function createLock(): Lock {
-  let tail: Promise<void> = Promise.resolve();
-  return {
-    acquire() {
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      const ready = tail.then(() => release);
-      tail = tail.then(() => held);
-      return ready;
-    },
-  };
-}
-
-/** Calls `work` on every item, at most `concurrency` at a time; rejects with the first failure once all have settled. */
-async function runWithConcurrency<ITEM>(items: readonly ITEM[], concurrency: number, work: (item: ITEM) => Promise<void>): Promise<void> {
-  const queue = [...items];
-  const failures: unknown[] = [];
-  const worker = async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
-      try {
-        await work(item);
-      } catch (error) {
-        failures.push(error);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  if (failures.length > 0) throw failures[0];
 }
 
 /**

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { MetricsRow } from '../report/run-report.js';
 import { summarizeMultiplierTrajectory } from './multiplier-trajectory.js';
 
 describe('summarizeMultiplierTrajectory', () => {
   it('reads the logged multiplier and violation and reports steps, not row indices (by hand)', () => {
-    const rows = [
+    const rows: MetricsRow[] = [
       { step: 10, 're.multiplier': 2, 're.violation': 0.8 },
       { step: 20, 're.multiplier': 9, 're.violation': 0.1 },
       { step: 30, 're.multiplier': 6, 're.violation': -0.2 },

@@ -1,5 +1,5 @@
 import { measureControllerTrajectory } from '@tame/core';
-import type { MetricsRow } from './run-directory.js';
+import type { MetricsRow } from '../report/run-report.js';
 
 /** How a run's multiplier behaved, read from its metrics.jsonl (at the logged steps only). */
 export interface MultiplierTrajectorySummary {
