@@ -1,5 +1,12 @@
 import { join } from 'node:path';
-import type { MultiplierControllerConfig } from '@tame/core';
+import {
+  controllerFor,
+  defaultControllerPlantOptions,
+  measureControllerTrajectory,
+  type MultiplierControllerConfig,
+  multiplierControllerConfigSchema,
+  simulateController,
+} from '@tame/core';
 import { writeFileAtomically } from '@tame/core/node';
 import type { RunSummary } from '../commands/train-command.js';
 import { type ExperimentConfig, experimentConfigSchema } from '../experiment/experiment-config.js';
@@ -147,7 +154,7 @@ export const gecoControllersReproduction: Reproduction = {
       gecoResults.set(`${prefix}/${name}`, await trainAndMeasure(`${prefix}/${name}`, config));
     });
 
-    const table: Array<Record<string, ResultCell>> = [];
+    const table: Array<Record<string, ResultCell>> = plantRows();
     const series = new Map<string, Array<{ name: string; points: ReadonlyArray<readonly [number, number]> }>>();
     for (const { plan, seed, prefix } of cases) {
       const elbo = elbos.get(prefix) as TrainedRun;
@@ -188,9 +195,36 @@ export const gecoControllersReproduction: Reproduction = {
   },
 };
 
+/**
+ * The same controllers (and Algorithm 1) on @tame/core's deterministic test plant, in milliseconds: kappa reachable
+ * only after 2,500 steps, lambda* = 15. The rows share the table's columns; the plant has no test set.
+ */
+function plantRows(): Array<Record<string, ResultCell>> {
+  return [{ name: 'algorithm-1', controller: { kind: 'algorithm-1' } as MultiplierControllerConfig }, ...controllers].map(({ name, controller }) => {
+    const options = multiplierControllerConfigSchema.parse(controller);
+    const measured = measureControllerTrajectory(simulateController(controllerFor(options), options));
+    return {
+      dataset: 'plant (simulated)',
+      seed: defaultControllerPlantOptions.seed,
+      run: name,
+      kappa: null,
+      peakLambda: Number(measured.peakMultiplier.toPrecision(3)),
+      peakStep: measured.peakStep,
+      firstFeasibleStep: measured.firstFeasibleStep,
+      overshoot: round(measured.overshoot, 3),
+      finalLambda: Number(measured.finalMultiplier.toPrecision(3)),
+      peakOverFinal: Number((measured.peakMultiplier / measured.finalMultiplier).toPrecision(3)),
+      testRmse: null,
+      testKl: null,
+      klVsElbo: null,
+      rmseVsElbo: null,
+    };
+  });
+}
+
 /** Per controller: on how many dataset-seed cases GECO ends with less KL than the ELBO at no more than 2% higher test RMSE. */
 function verdict(table: ReadonlyArray<Record<string, ResultCell>>, context: ReproductionContext) {
-  const gecoRows = table.filter((row) => row.run !== 'elbo');
+  const gecoRows = table.filter((row) => row.run !== 'elbo' && row.dataset !== 'plant (simulated)');
   const wins = (name: string) => gecoRows.filter((row) => row.run === name && (row.klVsElbo as number) < 0 && (row.rmseVsElbo as number) <= 0.02).length;
   const cases = gecoRows.filter((row) => row.run === controllers[0]!.name).length;
   const medianPeakOverFinal = (name: string) => {
