@@ -10,6 +10,7 @@ commands:
   train     train a VAE (default: conv-vae, GECO with RE <= 0.1 per-pixel RMSE, embedded MNIST)
             --config experiment.json  --model ID  --dataset ID  --likelihood ID
             --objective geco|elbo|bilbo|beta:<value>|beta-anneal:<from>[:<to>]  --constraint id:kappa[:key=value,...] (repeatable)
+            --controller pi|asymmetric|pid|algorithm-1|softplus-squared[:key=value,...]  (GECO's multiplier; default pi)
             --steps N  --batch N  --lr X  --seed N  --backend auto|node-gpu|node|wasm|cpu
             --out DIR  --resume DIR [--steps N]  --force  --json
   eval      --run DIR [--json]   test-set MSE, KL, marginal KL, NLL/pixel at sigma* (Appendix D), ELBO, constraints
@@ -17,7 +18,7 @@ commands:
   report    --run DIR [--screenshot report.png]   rewrite report.html; screenshot it in headless Chromium
   data      inspect <dataset id> [--json] [--max N]   counts, shape, value range, labels
   classifier train --out FILE [--steps 3000] | eval [--weights FILE]   the MNIST classifier of the cla/fre-mnist constraints
-  sweep     [--kappas 0.08,0.1,0.15] [--model ID] [--dataset ID] [--steps N] [--elbo-sigma 0.1] [--anneal-from 10]
+  sweep     [--kappas 0.08,0.1,0.15] [--controller KIND[:key=value,...]] [--model ID] [--dataset ID] [--steps N] [--elbo-sigma 0.1] [--anneal-from 10]
             [--parallel N] [--no-match-elbo]
             [--out DIR] [--json]   ELBO + annealed beta + GECO-RE per kappa + GECO-RE at the ELBO's training RMSE,
             N runs at a time (default: one per core): sweep.json, information-plane.html (Figures 4 and 5)

@@ -11,6 +11,7 @@ export const sweepFlags = {
   model: { type: 'string' },
   dataset: { type: 'string' },
   kappas: { type: 'string' },
+  controller: { type: 'string' },
   steps: { type: 'string' },
   batch: { type: 'string' },
   lr: { type: 'string' },

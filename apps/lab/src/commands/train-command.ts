@@ -24,6 +24,7 @@ export const trainFlags = {
   likelihood: { type: 'string' },
   objective: { type: 'string' },
   constraint: { type: 'string', multiple: true },
+  controller: { type: 'string' },
   steps: { type: 'string' },
   batch: { type: 'string' },
   lr: { type: 'string' },
@@ -35,7 +36,7 @@ export const trainFlags = {
   json: { type: 'boolean' },
 } as const;
 
-const experimentFlagNames = ['config', 'model', 'dataset', 'likelihood', 'objective', 'constraint', 'batch', 'lr', 'seed'] as const;
+const experimentFlagNames = ['config', 'model', 'dataset', 'likelihood', 'objective', 'constraint', 'controller', 'batch', 'lr', 'seed'] as const;
 
 /**
  * Mean per-pixel squared error and KL over the test split, with the posterior mean as the latent, and each

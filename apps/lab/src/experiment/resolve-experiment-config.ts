@@ -10,6 +10,7 @@ export interface ExperimentFlags {
   readonly likelihood?: string;
   readonly objective?: string;
   readonly constraint?: readonly string[];
+  readonly controller?: string;
   readonly steps?: string;
   readonly batch?: string;
   readonly lr?: string;
@@ -36,6 +37,27 @@ export function parseConstraintFlag(text: string): { id: string; kappa: number; 
     else config[key] = parsed;
   }
   return { id, kappa, ...(name === undefined ? {} : { name }), config };
+}
+
+/** Parses `key=value,key=value`; values that read as numbers or booleans become numbers or booleans. */
+function parseKeyValues(flag: string, text: string, pairs: string): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const pair of pairs === '' ? [] : pairs.split(',')) {
+    const [key, value] = pair.split('=', 2) as [string, string | undefined];
+    if (key === '' || value === undefined) throw new UsageError(`tame train: ${flag} ${text}: '${pair}' is not key=value`);
+    result[key] = value === 'true' ? true : value === 'false' ? false : value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
+  }
+  return result;
+}
+
+/**
+ * Parses `--controller kind[:key=value,...]`, e.g. `pi`, `pi:integralGain=0.002,proportionalGain=3`, `algorithm-1`:
+ * GECO's multiplier controller (@tame/core validates the kind and gains).
+ */
+export function parseControllerFlag(text: string): Record<string, unknown> {
+  const [kind, gains] = text.split(':', 2) as [string, string | undefined];
+  if (kind === '') throw new UsageError(`tame train: --controller must look like kind[:key=value,...] (e.g. pi or asymmetric:maxLogStep=0.01), got '${text}'`);
+  return { ...parseKeyValues('--controller', text, gains ?? ''), kind };
 }
 
 function parseObjectiveFlag(text: string): Record<string, unknown> {
@@ -84,6 +106,11 @@ export async function resolveExperimentConfig(flags: ExperimentFlags): Promise<E
   if (flags.likelihood !== undefined) merged.likelihood = asObject(merged.likelihood).id === flags.likelihood ? merged.likelihood : { id: flags.likelihood };
   if (flags.dataset !== undefined) merged.dataset = flags.dataset;
   if (flags.objective !== undefined) merged.objective = parseObjectiveFlag(flags.objective);
+  if (flags.controller !== undefined) {
+    const objective = asObject(merged.objective ?? { kind: 'geco' });
+    if (objective.kind !== 'geco') throw new UsageError(`tame train: --controller applies to the geco objective, not '${String(objective.kind)}'`);
+    merged.objective = { ...objective, controller: parseControllerFlag(flags.controller) };
+  }
   if (flags.constraint !== undefined && flags.constraint.length > 0) merged.constraints = flags.constraint.map(parseConstraintFlag);
   else if (flags.objective !== undefined && flags.objective !== 'geco' && base.constraints === undefined) merged.constraints = [];
   const training = { ...asObject(merged.training) };

@@ -89,7 +89,9 @@ export function defaultParallelRuns(): number {
 export async function runInformationPlaneSweep(options: InformationPlaneSweepOptions): Promise<InformationPlaneSweep> {
   const { base, elboSigma, annealFrom } = options;
   const gaussian = { id: 'gaussian', config: { sigma: elboSigma } };
-  const gecoConfig = (kappa: number): ExperimentConfig => ({ ...base, objective: { kind: 'geco' }, constraints: [{ id: 're', kappa, config: {} }] });
+  // GECO runs keep the base's GECO options (e.g. `--controller`), with the RE constraint at each kappa.
+  const gecoObjective: ExperimentConfig['objective'] = base.objective.kind === 'geco' ? base.objective : { kind: 'geco' };
+  const gecoConfig = (kappa: number): ExperimentConfig => ({ ...base, objective: gecoObjective, constraints: [{ id: 're', kappa, config: {} }] });
   const planned: Array<{ name: string; kappa: number | null; config: ExperimentConfig | ((rows: SweepRow[]) => ExperimentConfig) }> = [
     { name: 'elbo', kappa: null, config: { ...base, objective: { kind: 'elbo' }, likelihood: gaussian, constraints: [] } },
     { name: `beta-anneal-${annealFrom}`, kappa: null, config: { ...base, objective: { kind: 'beta-anneal', from: annealFrom, to: 1 }, likelihood: gaussian, constraints: [] } },
