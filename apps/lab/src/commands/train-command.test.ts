@@ -102,7 +102,7 @@ describe('tame train', () => {
     const out = join(directory, 'run');
     await captureStdout(() => trainCommand(['--controller', 'pi:integralGain=0.01', '--steps', '3', '--batch', '4', '--out', out, '--json']));
     const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
-    expect(config.objective).toEqual({ kind: 'geco', controller: { kind: 'pi', integralGain: 0.01, proportionalGain: 2, smoothing: 0, violationLimit: 1 } });
+    expect(config.objective).toEqual({ kind: 'geco', controller: { kind: 'pi', integralGain: 0.01, proportionalGain: 1, smoothing: 0, violationLimit: 1 } });
     const rows = (await readFile(join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
     // RE on MNIST: the violation is C_ma over D kappa^2 = 784 * 0.01.
     expect(rows.at(-1)['re.violation']).toBeCloseTo(rows.at(-1)['re.movingAverage'] / 7.84, 4);

@@ -29,7 +29,7 @@ const objectiveConfig = z.discriminatedUnion('kind', [
       movingAverageDecay: z.number().optional(),
       bounds: z.tuple([z.number(), z.number()]).optional(),
       /**
-       * How lambda follows the constraint, e.g. { "kind": "pi", "integralGain": 0.004, "proportionalGain": 2 };
+       * How lambda follows the constraint, e.g. { "kind": "pi", "integralGain": 0.004, "proportionalGain": 1 };
        * kinds and gains: @tame/core's multiplierControllers (algorithm-1, asymmetric, pi, pid, softplus-squared).
        */
       controller: multiplierControllerConfigSchema.optional(),

@@ -10,11 +10,11 @@ describe('reproduce geco-controllers', () => {
     const lines: string[] = [];
     const result = await gecoControllersReproduction.run({ outDirectory, scale: 'smoke', log: (text) => lines.push(text) });
     const plant = result.table.filter((row) => row.dataset === 'plant (simulated)');
-    expect(plant.map((row) => row.run)).toEqual(['algorithm-1', 'asymmetric', 'pi', 'pid']);
+    expect(plant.map((row) => row.run)).toEqual(['algorithm-1', 'asymmetric', 'pi', 'pi-kp2', 'pid']);
     // On the plant pi peaks orders of magnitude below the asymmetric rule (controller-test-plant.test.ts has the rest).
     expect((plant[2]!.peakLambda as number) * 100).toBeLessThan(plant[1]!.peakLambda as number);
     const trained = result.table.filter((row) => row.dataset === 'mnist');
-    expect(trained.map((row) => row.run)).toEqual(['elbo', 'asymmetric', 'pi', 'pid']);
+    expect(trained.map((row) => row.run)).toEqual(['elbo', 'asymmetric', 'pi', 'pi-kp2', 'pid']);
     const [elbo, ...geco] = trained;
     for (const row of geco) {
       // kappa is the ELBO's training RMSE (4 significant digits), the same for every controller.

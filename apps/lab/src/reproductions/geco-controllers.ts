@@ -26,6 +26,8 @@ import { smokeEvaluationExamples } from './train-and-evaluate.js';
 const controllers: ReadonlyArray<{ readonly name: string; readonly controller: MultiplierControllerConfig }> = [
   { name: 'asymmetric', controller: { kind: 'asymmetric' } },
   { name: 'pi', controller: { kind: 'pi' } },
+  // The same integral with twice the proportional gain: the sensitivity that chose K_P 1 (EXPERIMENTS.md, 2b).
+  { name: 'pi-kp2', controller: { kind: 'pi', proportionalGain: 2 } },
   { name: 'pid', controller: { kind: 'pid' } },
 ];
 
@@ -89,10 +91,10 @@ export const gecoControllersReproduction: Reproduction = {
   id: 'geco-controllers',
   title: "GECO's multiplier controllers under Figure 5's protocol (kappa = the ELBO's error): peak lambda, time to kappa, test RMSE and KL",
   configurations: {
-    smoke: 'conv-vae, embedded MNIST, ELBO then GECO-RE with asymmetric, pi and pid, 2 steps of 8 per run',
+    smoke: 'conv-vae, embedded MNIST, ELBO then GECO-RE with asymmetric, pi, pi-kp2 and pid, 2 steps of 8 per run',
     small:
       'conv-vae (latent 16) on embedded MNIST and Fashion-MNIST (2,500 steps of 64, Adam 2e-3) and vae-nvp (small preset) on Color-MNIST (2,000 steps of 64, Adam 1e-3); seed 0; ' +
-      'per dataset the ELBO (sigma 0.1), then GECO-RE at its training RMSE with the asymmetric, pi and pid controllers; two runs at a time',
+      'per dataset the ELBO (sigma 0.1), then GECO-RE at its training RMSE with the asymmetric, pi (proportional gain 1 and 2) and pid controllers; two runs at a time',
     medium: 'the small configuration with seeds 0, 1 and 2',
     faithful: 'convdraw (faithful preset) on MNIST and Fashion-MNIST (100,000 steps of 32, Adam 1e-5), vae-nvp (faithful) on Color-MNIST (200,000 steps, Adam 1e-6), seeds 0-2 (GPU only)',
   },

@@ -59,8 +59,9 @@ describe('controllers on the plant (kappa reachable only after 2,500 steps, lamb
     expect(asymmetric.settlingStep).toBeNull();
   });
 
-  it('the recommended pi peaks within 10x of lambda*, below pid and far below the integral rules, and settles at lambda*', () => {
-    expect(pi.peakOverEquilibrium).toBeLessThan(10);
+  it('the recommended pi peaks within 20x of lambda*, below pid and far below the integral rules, and settles at lambda*', () => {
+    expect(pi.peakOverEquilibrium).toBeLessThan(20);
+    expect(pi.peakMultiplier * 1000).toBeLessThan(asymmetric.peakMultiplier);
     expect(pi.peakMultiplier).toBeLessThan(pid.peakMultiplier);
     expect(pid.peakMultiplier).toBeLessThan(asymmetric.peakMultiplier);
     expect(pi.firstFeasibleStep).not.toBeNull();
@@ -74,14 +75,16 @@ describe('controllers on the plant (kappa reachable only after 2,500 steps, lamb
 
   it('the P term is what stops the wind-up: pi without it (K_P 0) peaks higher', () => {
     const integralOnly = measure({ ...recommendedGecoOptions.controller, proportionalGain: 0 });
-    expect(integralOnly.peakMultiplier).toBeGreaterThan(3 * pi.peakMultiplier);
+    expect(integralOnly.peakMultiplier).toBeGreaterThan(2 * pi.peakMultiplier);
+    // and a larger K_P lowers it further (the trade-off: on real data K_P 2 ended 2% above kappa, EXPERIMENTS.md).
+    expect(measure({ ...recommendedGecoOptions.controller, proportionalGain: 2 }).peakMultiplier).toBeLessThan(pi.peakMultiplier / 2);
   });
 
   it('one set of gains serves plants 10x apart in lambda*, sensitivity and response time', () => {
     for (const plant of [{ equilibriumMultiplier: 50 }, { equilibriumMultiplier: 4 }, { sensitivity: 0.25 }, { sensitivity: 1 }, { responseRate: 0.03 }, { reachableAfter: 1000 }]) {
       const robust = measure(recommendedGecoOptions.controller, plant);
       const baseline = measure({ kind: 'asymmetric' }, plant);
-      expect(robust.peakOverEquilibrium, JSON.stringify(plant)).toBeLessThan(20);
+      expect(robust.peakOverEquilibrium, JSON.stringify(plant)).toBeLessThan(50);
       expect(robust.peakMultiplier, JSON.stringify(plant)).toBeLessThan(baseline.peakMultiplier / 10);
       expect(robust.settlingStep, JSON.stringify(plant)).not.toBeNull();
     }

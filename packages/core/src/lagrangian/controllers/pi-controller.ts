@@ -7,7 +7,7 @@ export const piOptionsSchema = z
     /** K_I: rise of log lambda per step per unit of violation. */
     integralGain: z.number().min(0).finite().default(4e-3),
     /** K_P: change of log lambda per unit change of the smoothed violation (cancels the integral while e falls). */
-    proportionalGain: z.number().min(0).finite().default(2),
+    proportionalGain: z.number().min(0).finite().default(1),
     /** nu of nuPI: extra smoothing of the violation for the P term (0: C_ma's own moving average is enough). */
     smoothing: z.number().min(0).lt(1).default(0),
     /**
