@@ -27,25 +27,18 @@ export function parseConstraintFlag(text: string): { id: string; kappa: number; 
   if (id === '' || kappaText === undefined || kappaText.trim() === '' || !Number.isFinite(kappa)) {
     throw new UsageError(`tame train: --constraint must look like id:kappa[:key=value,...] (e.g. re:0.1), got '${text}'`);
   }
-  const config: Record<string, unknown> = {};
-  let name: string | undefined;
-  for (const pair of options === undefined || options === '' ? [] : options.split(',')) {
-    const [key, value] = pair.split('=', 2) as [string, string | undefined];
-    if (key === '' || value === undefined) throw new UsageError(`tame train: --constraint ${text}: '${pair}' is not key=value`);
-    const parsed = value === 'true' ? true : value === 'false' ? false : value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
-    if (key === 'name') name = value;
-    else config[key] = parsed;
-  }
+  // The name is a label, kept as written even when it reads as a number.
+  const { name, ...config } = parseKeyValues('--constraint', text, options ?? '', ['name']) as Record<string, unknown> & { name?: string };
   return { id, kappa, ...(name === undefined ? {} : { name }), config };
 }
 
-/** Parses `key=value,key=value`; values that read as numbers or booleans become numbers or booleans. */
-function parseKeyValues(flag: string, text: string, pairs: string): Record<string, unknown> {
+/** Parses `key=value,key=value`; values that read as numbers or booleans become numbers or booleans, except `keepAsText`. */
+function parseKeyValues(flag: string, text: string, pairs: string, keepAsText: readonly string[] = []): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const pair of pairs === '' ? [] : pairs.split(',')) {
     const [key, value] = pair.split('=', 2) as [string, string | undefined];
     if (key === '' || value === undefined) throw new UsageError(`tame train: ${flag} ${text}: '${pair}' is not key=value`);
-    result[key] = value === 'true' ? true : value === 'false' ? false : value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
+    result[key] = keepAsText.includes(key) ? value : value === 'true' ? true : value === 'false' ? false : value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
   }
   return result;
 }

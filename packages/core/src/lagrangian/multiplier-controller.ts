@@ -56,3 +56,23 @@ export function readOptionalNumber(state: JSONObject, key: string): number | nul
   if (typeof value !== 'number') throw new Error(`multiplier state has a non-numeric '${key}' (state: ${JSON.stringify(state)})`);
   return value;
 }
+
+/** lambda from a state that keeps u = log lambda under 'logMultiplier' (every log-space controller). */
+export function multiplierFromLogState(state: JSONObject): number {
+  return Math.exp(readNumber(state, 'logMultiplier'));
+}
+
+/**
+ * The violation clipped to +-limit and its EMA xi (smoothing nu), as the pi and pid controllers use them. On the first
+ * update there is no history: xi starts at e and `previous` equals it, so a change term gives no kick.
+ */
+export function smoothViolation(
+  state: JSONObject,
+  violation: number,
+  options: { readonly violationLimit: number; readonly smoothing: number },
+): { readonly error: number; readonly previous: number; readonly smoothed: number } {
+  const error = clamp(violation, -options.violationLimit, options.violationLimit);
+  const stored = readOptionalNumber(state, 'smoothedViolation');
+  const smoothed = stored === null ? error : options.smoothing * stored + (1 - options.smoothing) * error;
+  return { error, previous: stored ?? smoothed, smoothed };
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clampLogMultiplier, type MultiplierController, readNumber } from '../multiplier-controller.js';
+import { clampLogMultiplier, type MultiplierController, multiplierFromLogState, readNumber } from '../multiplier-controller.js';
 
 export const algorithm1OptionsSchema = z
   .object({
@@ -20,7 +20,7 @@ export const algorithm1Controller: MultiplierController<Algorithm1Options> = {
   description: "the paper's rule: log lambda += nu C_ma in the constraint's units (integral only; winds up)",
   optionsSchema: algorithm1OptionsSchema,
   initialState: (initialMultiplier, _options, bounds) => ({ logMultiplier: clampLogMultiplier(Math.log(initialMultiplier), bounds) }),
-  multiplier: (state) => Math.exp(readNumber(state, 'logMultiplier')),
+  multiplier: multiplierFromLogState,
   update: (state, { constraint, bounds }, options) => ({
     logMultiplier: clampLogMultiplier(readNumber(state, 'logMultiplier') + options.learningRate * constraint, bounds),
   }),

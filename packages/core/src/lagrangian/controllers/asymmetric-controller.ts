@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clamp, clampLogMultiplier, type MultiplierController, readNumber } from '../multiplier-controller.js';
+import { clamp, clampLogMultiplier, type MultiplierController, multiplierFromLogState, readNumber } from '../multiplier-controller.js';
 
 export const asymmetricOptionsSchema = z
   .object({
@@ -24,7 +24,7 @@ export const asymmetricController: MultiplierController<AsymmetricOptions> = {
   description: 'integral with a rate limit up and a 10x faster descent (GENESIS; tame 0.1 default)',
   optionsSchema: asymmetricOptionsSchema,
   initialState: (initialMultiplier, _options, bounds) => ({ logMultiplier: clampLogMultiplier(Math.log(initialMultiplier), bounds) }),
-  multiplier: (state) => Math.exp(readNumber(state, 'logMultiplier')),
+  multiplier: multiplierFromLogState,
   update(state, { violation, bounds }, options) {
     const speedup = violation < 0 ? options.descentSpeedup : 1;
     const limit = options.maxLogStep * speedup;

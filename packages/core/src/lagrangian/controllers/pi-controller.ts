@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clamp, clampLogMultiplier, type MultiplierController, readNumber, readOptionalNumber } from '../multiplier-controller.js';
+import { clampLogMultiplier, type MultiplierController, multiplierFromLogState, readNumber, smoothViolation } from '../multiplier-controller.js';
 
 export const piOptionsSchema = z
   .object({
@@ -35,13 +35,10 @@ export const piController: MultiplierController<PiOptions> = {
     logMultiplier: clampLogMultiplier(Math.log(initialMultiplier), bounds),
     smoothedViolation: null,
   }),
-  multiplier: (state) => Math.exp(readNumber(state, 'logMultiplier')),
+  multiplier: multiplierFromLogState,
   update(state, { violation, bounds }, options) {
-    const error = clamp(violation, -options.violationLimit, options.violationLimit);
-    const previous = readOptionalNumber(state, 'smoothedViolation');
-    // The first update has no history: xi starts at e, so the P term gives no kick.
-    const smoothed = previous === null ? error : options.smoothing * previous + (1 - options.smoothing) * error;
-    const step = options.integralGain * error + options.proportionalGain * (smoothed - (previous ?? smoothed));
+    const { error, previous, smoothed } = smoothViolation(state, violation, options);
+    const step = options.integralGain * error + options.proportionalGain * (smoothed - previous);
     return { logMultiplier: clampLogMultiplier(readNumber(state, 'logMultiplier') + step, bounds), smoothedViolation: smoothed };
   },
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clamp, clampLogMultiplier, type MultiplierController, readNumber, readOptionalNumber } from '../multiplier-controller.js';
+import { clampLogMultiplier, type MultiplierController, multiplierFromLogState, readNumber, smoothViolation } from '../multiplier-controller.js';
 
 export const pidOptionsSchema = z
   .object({
@@ -33,13 +33,11 @@ export const pidController: MultiplierController<PidOptions> = {
     const logMultiplier = clampLogMultiplier(Math.log(initialMultiplier), bounds);
     return { logMultiplier, integral: logMultiplier, smoothedViolation: null };
   },
-  multiplier: (state) => Math.exp(readNumber(state, 'logMultiplier')),
+  multiplier: multiplierFromLogState,
   update(state, { violation, bounds }, options) {
-    const error = clamp(violation, -options.violationLimit, options.violationLimit);
-    const previous = readOptionalNumber(state, 'smoothedViolation');
-    const smoothed = previous === null ? error : options.smoothing * previous + (1 - options.smoothing) * error;
+    const { error, previous, smoothed } = smoothViolation(state, violation, options);
     const integral = clampLogMultiplier(readNumber(state, 'integral') + options.integralGain * error, bounds);
-    const rise = Math.max(0, smoothed - (previous ?? smoothed));
+    const rise = Math.max(0, smoothed - previous);
     const logMultiplier = clampLogMultiplier(integral + options.proportionalGain * smoothed + options.derivativeGain * rise, bounds);
     return { logMultiplier, integral, smoothedViolation: smoothed };
   },
