@@ -1,8 +1,8 @@
 import { type BackendName, backendNames, setBackend } from '@tame/backend';
 import { createReconstructionErrorConstraint } from '@tame/constraints';
+import { createConvVaeModel } from '@tame/conv-vae';
 import { createArrayDataset, createGecoObjective, train } from '@tame/core';
 import { isPositiveInteger, numberFlag, parseFlags } from '../parse-flags.js';
-import { createReferenceConvVae } from '../reference-conv-vae.js';
 import { UsageError } from '../usage-error.js';
 
 export interface BenchResult {
@@ -31,7 +31,7 @@ export async function benchmarkReferenceStep(options: { batch: number; warmup: n
     return state / 4294967296;
   });
   const dataset = createArrayDataset({ name: 'bench', train: values, shape: [28, 28, 1] });
-  const model = createReferenceConvVae({ seed: 1 });
+  const model = createConvVaeModel({ seed: 1 });
   const objective = createGecoObjective({ constraints: [createReconstructionErrorConstraint({ kappa: 0.1, name: 're' })] });
   const durations: number[] = [];
   let last = performance.now();

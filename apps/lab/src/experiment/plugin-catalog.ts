@@ -19,10 +19,10 @@ import {
   TameError,
 } from '@tame/core';
 import { bilboVaePlugin } from '@tame/bilbo-vae';
+import { convVaePlugin } from '@tame/conv-vae';
 import { convDrawPlugin } from '@tame/convdraw';
 import { posteriorLogDensities, type VaeNvpModel, vaeNvpModel } from '@tame/vae-nvp';
 import type * as tf from '@tensorflow/tfjs-core';
-import { convVaePlugin } from '../reference-conv-vae.js';
 import { UsageError } from '../usage-error.js';
 
 /** What the experiment knows when it creates a plugin: the data it will see. */
@@ -48,7 +48,7 @@ export interface CatalogEntry<INSTANCE> {
 const withDataShape = (config: Record<string, unknown>, { data }: CatalogContext) => ({ dataShape: [...data.shape], ...config });
 
 export const modelCatalog: ReadonlyArray<CatalogEntry<ModelV1>> = [
-  { id: 'conv-vae', summary: 'reference conv VAE, 28x28x1, Gaussian posterior (fast; the default)', plugin: convVaePlugin, complete: withDataShape },
+  { id: 'conv-vae', summary: 'reference conv VAE, Gaussian posterior, H and W multiples of 4 (config: preset reference|tiny, latentSize); fast, the default', plugin: convVaePlugin, complete: withDataShape },
   {
     id: 'bilbo-vae',
     summary: "conv VAE with constant posterior variance (config: posterior constant|learned, posteriorScale); pair with --objective bilbo",
