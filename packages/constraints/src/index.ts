@@ -1,5 +1,10 @@
-// @tame/constraints: GECO constraint plugins (Table 1 of Taming VAEs): RE, FRE, CLA, pNCC, and the small MNIST
-// classifier that CLA and FRE use. Node-only loaders (shipped weights, tfjs models on disk) are in './node'.
+/**
+ * `@tame/constraints`: GECO constraint plugins (Table 1 of Taming VAEs): RE, FRE, CLA, pNCC, and the small MNIST
+ * classifier that CLA and FRE use. Node-only loaders (shipped weights, tfjs models on disk) are in
+ * `@tame/constraints/node`.
+ *
+ * @module @tame/constraints
+ */
 export {
   createReconstructionErrorConstraint,
   reconstructionErrorConfigSchema,

@@ -1,5 +1,9 @@
-// Node-only parts of @tame/constraints (file system): the shipped MNIST classifier's loader, classifier files,
-// an IOHandler for tfjs models saved on disk, and CLA / FRE plugins that load the classifier from JSON configs.
+/**
+ * Node-only parts of `@tame/constraints` (file system): the shipped MNIST classifier's loader, classifier files,
+ * an IOHandler for tfjs models saved on disk, and CLA / FRE plugins that load the classifier from JSON configs.
+ *
+ * @module @tame/constraints/node
+ */
 export { fileSystemModelHandler } from './file-system-model-handler.js';
 export {
   loadMnistClassifier,

@@ -9,7 +9,7 @@ export const convDrawContextSchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('vector'),
-      /** [K]: e.g. a one-hot class. Tiled over the state grid and fed to both cores at every step. */
+      /** Shape `[K]`, e.g. a one-hot class. Tiled over the state grid and fed to both cores at every step. */
       shape: z.tuple([positiveInteger]),
     })
     .strict(),
@@ -47,7 +47,7 @@ export const convDrawCanvasSchema = z.discriminatedUnion('kind', [
  */
 export const convDrawConfigSchema = z
   .object({
-    /** 'small' trains in minutes on 2 CPU cores; 'faithful' follows the 28x28 references (models.md 2.5, 2.8). */
+    /** 'small' trains in minutes on 2 CPU cores; 'faithful' follows the 28x28 references (README, Sources). */
     preset: z.enum(['small', 'faithful']).default('small'),
     /** Prefix of every variable name. tfjs variable names are global: two live models need different names. */
     name: z

@@ -1,4 +1,8 @@
-// @tame/core: the versioned plugin specification, the GECO Lagrangian, the trainer and checkpoints.
+/**
+ * `@tame/core`: the versioned plugin specification, the GECO Lagrangian, the trainer and checkpoints.
+ *
+ * @module @tame/core
+ */
 export * from './spec/index.js';
 export {
   CheckpointError,

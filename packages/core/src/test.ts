@@ -1,5 +1,9 @@
-// Public test helpers: the conformance suites every plugin runs (first- and third-party) and small fixtures.
-// Requires vitest (optional peer dependency of @tame/core).
+/**
+ * Public test helpers: the conformance suites every plugin runs (first- and third-party) and small fixtures.
+ * Requires vitest (optional peer dependency of `@tame/core`).
+ *
+ * @module @tame/core/test
+ */
 export {
   describeConstraintPluginConformance,
   describeDatasetPluginConformance,

@@ -1,6 +1,10 @@
-// @tame/datasets: dataset plugins of Taming VAEs. This entry has no Node dependency: the in-memory machinery,
-// the derived MNIST constructions (given the digits), the 2-D toy mixtures and the inspect summary. Loaders that
-// read files (MNIST, Fashion-MNIST, IDX, CIFAR-10, CelebA) and `openDataset` are in '@tame/datasets/node'.
+/**
+ * `@tame/datasets`: dataset plugins of Taming VAEs. This entry has no Node dependency: the in-memory machinery,
+ * the derived MNIST constructions (given the digits), the 2-D toy mixtures and the inspect summary. Loaders that
+ * read files (MNIST, Fashion-MNIST, IDX, CIFAR-10, CelebA) and `openDataset` are in `@tame/datasets/node`.
+ *
+ * @module @tame/datasets
+ */
 export { DatasetError, type DatasetErrorCode } from './dataset-error.js';
 export { datasetIdSyntax, describeDatasetIds, fashionMnistDirectory, splitDatasetId, type DatasetName } from './dataset-id.js';
 export { createArraySource, createSubsetSource, type ArraySourceOptions, type ExampleBlock, type ExampleSource } from './example-source.js';

@@ -1,5 +1,9 @@
-// Node entry: datasets that read files (the embedded MNIST digits, IDX, CIFAR-10, CelebA), the derived MNIST
-// datasets built on them, and `openDataset(id)`, the one function the app's --dataset flag calls.
+/**
+ * Node entry: datasets that read files (the embedded MNIST digits, IDX, CIFAR-10, CelebA), the derived MNIST
+ * datasets built on them, and `openDataset(id)`, the one function the app's --dataset flag calls.
+ *
+ * @module @tame/datasets/node
+ */
 export { loadEmbeddedMnist, readEmbeddedMnist, type EmbeddedMnistOptions } from './embedded-mnist.js';
 export { parseIdx, type IdxArray } from './formats/idx-format.js';
 export {
