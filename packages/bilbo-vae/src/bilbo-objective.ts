@@ -21,7 +21,7 @@ interface BilboObjectiveCommonOptions {
 export type BilboObjectiveOptions = BilboObjectiveCommonOptions &
   (
     | {
-        /** BILBO: loss = (1/2) sum_j log1p(m_j / s^2) + mean_i NLL_i (bilbo-baggins.md 1.1). */
+        /** BILBO: loss = (1/2) sum_j log1p(m_j / s^2) + mean_i NLL_i (README, note S1). */
         readonly likelihood: LikelihoodV1;
         readonly geco?: undefined;
       }
@@ -60,7 +60,7 @@ function posteriorMeanOf(output: ModelOutputV1, latentSize: number): tf.Tensor2D
 }
 
 /**
- * The BILBO objective (bilbo-baggins.md 1.1 and 3.4) for a constant-posterior model: the loss is computed against
+ * The BILBO objective (README, note S1) for a constant-posterior model: the loss is computed against
  * the batch's floating prior N(0, diag(m + s^2)), reported per dimension in the metrics
  * (`bilbo.priorVariance.<j>`), and only `afterStep` folds it into the moving estimate v that the model uses for
  * sampling and for its fixed-prior `kl` (so a step rejected by the trainer's NaN guard leaves no trace). With

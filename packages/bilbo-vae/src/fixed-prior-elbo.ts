@@ -37,7 +37,7 @@ function checkPositiveInteger(name: string, value: number): void {
 }
 
 /**
- * The honest evaluation of bilbo-baggins.md 3.2: the standard per-example ELBO under a fixed generative model,
+ * The honest evaluation (README, note S6): the standard per-example ELBO under a fixed generative model,
  * with the BILBO VAE's prior frozen at its moving (or re-estimated) variances v, at any batch size. Unlike the
  * floating-prior BILBO, this is a lower bound on log p(x) for every example. The draws use `forward` with
  * `training: true` (a sample z ~ q(z|x)); `kl` is the model's analytic KL.
@@ -105,7 +105,7 @@ export interface EstimatePriorVarianceOptions {
 }
 
 /**
- * bilbo-baggins.md 3.2 (a): v_j = E[mu_j^2] + s^2 over a whole split (the floating prior of one batch holding the
+ * README note S6 (a): v_j = E[mu_j^2] + s^2 over a whole split (the floating prior of one batch holding the
  * entire split), as an alternative to the moving estimate kept during training. Accumulated in float64.
  */
 export async function estimatePriorVariance(options: EstimatePriorVarianceOptions): Promise<number[]> {

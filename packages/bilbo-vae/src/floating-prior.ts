@@ -19,7 +19,7 @@ export const accurateLog1p: (x: tf.Tensor) => tf.Tensor = tf.customGrad((...args
 }) as (x: tf.Tensor) => tf.Tensor;
 
 /**
- * The "floating prior" of BILBO (bilbo-baggins.md 1.1): the zero-mean diagonal Gaussian fitted in closed form to a
+ * The "floating prior" of BILBO (README, note S1): the zero-mean diagonal Gaussian fitted in closed form to a
  * batch of constant-variance posteriors N(mu_i, s^2 I). m_j = (1/B) sum_i mu_ij^2 is the batch SECOND moment (no
  * mean is subtracted) and v_j = m_j + s^2 the prior variance, the minimiser of the batch-mean KL over v.
  * Returned tensors belong to the caller.

@@ -14,7 +14,7 @@ function tileOverGrid(vectors: tf.Tensor2D, height: number, width: number): tf.T
 }
 
 /**
- * vector: the context itself (e.g. a one-hot class), tiled over the state grid (models.md 2.4).
+ * vector: the context itself (e.g. a one-hot class), tiled over the state grid.
  * image: 3x3 convs + ELU with strides that multiply to the state stride (two stride-2 convs for s = 4), then either
  * kept on the grid ('spatial', GQN's Tower) or averaged over space and tiled ('pooled', GQN's Pool).
  */

@@ -14,7 +14,7 @@ export function tanhViaSigmoid(x: tf.Tensor): tf.Tensor {
 }
 
 /**
- * One ConvLSTM update (models.md 2.1) from precomputed gate pre-activations: `gates` = conv(concat(input, h_prev))
+ * One ConvLSTM update from precomputed gate pre-activations: `gates` = conv(concat(input, h_prev))
  * + bias, [B, Hs, Ws, 4*Hc] in the order [i, f, o, g].
  *   c = sigmoid(f + forgetBias) * c_prev + sigmoid(i) * tanh(g)
  *   h = sigmoid(o) * tanh(c)

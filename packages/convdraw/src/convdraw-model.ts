@@ -39,7 +39,7 @@ interface Conv {
 }
 
 /**
- * ConvDRAW (Gregor et al. 2016; models.md 2.2) with a learned prior, and its conditional form (GQN, models.md 2.4).
+ * ConvDRAW (Gregor et al. 2016) with a learned prior, and its conditional form (GQN, Eslami et al. 2018).
  * Per step t = 1..T, with state grid [Hs, Ws] = [H/s, W/s]:
  *   p_t = N(prior(h^d_{t-1}))                                 (step 4: prior from the decoder state before the update)
  *   pixel canvas:  e_t = x - mean(r_{t-1})                    (step 1: error image)
@@ -72,7 +72,7 @@ export function createConvDrawModel(configInput: ConvDrawConfigInput = {}): Conv
   const contextChannels = contextEmbedding?.channels ?? 0;
   // Gate convs on the concatenation of their inputs are split by how often the input changes: the static part
   // (data read, context) is convolved once per forward pass, the recurrent part at every step. The sum equals one
-  // conv over the full concatenation (models.md 2.1).
+  // conv over the full concatenation.
   const layers = {
     readInput: conv('encoder/read-input', [readKernelSize, readKernelSize, dataChannels, readChannels]),
     // Pixel canvas: reads the error image x - mean(r). Hidden canvas: reads the feature canvas u.

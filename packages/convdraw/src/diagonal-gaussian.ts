@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { tfjsSeed } from '@tame/core';
 
-/** Floor added to softplus so a scale never reaches 0 (models.md 1: sigma = softplus(rho) + 1e-4). */
+/** Floor added to softplus so a scale never reaches 0 (sigma = softplus(rho) + 1e-4). */
 export const minimumScale = 1e-4;
 
 /** softplus^-1(1 - minimumScale): a raw-scale bias with this value starts the scale at exactly 1. */
@@ -25,7 +25,7 @@ export function sampleDiagonalGaussian(distribution: DiagonalGaussian, seed: num
 }
 
 /**
- * Elementwise KL(q || p) between diagonal Gaussians (models.md 1):
+ * Elementwise KL(q || p) between diagonal Gaussians:
  * log sp - log sq + (sq^2 + (mq - mp)^2) / (2 sp^2) - 1/2. Sum it over every latent element for the total.
  */
 export function diagonalGaussianKl(posterior: DiagonalGaussian, prior: DiagonalGaussian): tf.Tensor {

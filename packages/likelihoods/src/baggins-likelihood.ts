@@ -78,8 +78,8 @@ function bagginsVarianceOf(data: tf.Tensor, reconstruction: tf.Tensor, config: B
 /**
  * BAGGINS ("Bounded Aggregate Information Sampling", Fyffe, arXiv:1912.10309 v3): a bounded Gaussian likelihood
  * whose variance is not a network output but computed in closed form from the batch. THE PAPER'S EXACT FORMULA IS
- * NOT AVAILABLE (only its abstract could be read); this is tame's documented reconstruction
- * (shared/reference/bilbo-baggins.md section 1.4):
+ * NOT AVAILABLE (only its abstract could be read); this is tame's documented reconstruction (the package README,
+ * section BAGGINS, says what comes from the abstract and what is tame's choice):
  *
  *   sigma^2 = max( (1 / (B D)) sum_i ||x_i - x_hat_i||^2 ,  v_data / (exp(2 I_max) - 1) )
  *   NLL_i   = ||x_i - x_hat_i||^2 / (2 sigma^2) + (D / 2) log(2 pi sigma^2)            [nats, per example]

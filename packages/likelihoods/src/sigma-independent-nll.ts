@@ -99,7 +99,7 @@ export async function summarizeSquaredError(
 }
 
 /**
- * The optimal global standard deviation of a Gaussian likelihood for fixed reconstructions (geco.md, Appendix D):
+ * The optimal global standard deviation of a Gaussian likelihood for fixed reconstructions (Taming VAEs, Appendix D):
  * sigma*^2 = sum ||x - x_hat||^2 / (N D), the mean squared error per dimension, which minimises
  * sum_n [ ||x_n - x_hat_n||^2 / (2 sigma^2) + D log sigma ] over sigma. In data units.
  */

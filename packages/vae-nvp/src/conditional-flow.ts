@@ -12,14 +12,14 @@ export interface ConditionalFlowOptions {
   readonly initScale: number;
 }
 
-/** Alternating parity masks (N2 create_alternating_binary_mask): layer k passes the coordinates i with i + k even. */
+/** Alternating parity masks (nsf's create_alternating_binary_mask): layer k passes the coordinates i with i + k even. */
 export function alternatingMask(latentSize: number, layerIndex: number): (0 | 1)[] {
   return Array.from({ length: latentSize }, (_, coordinate) => ((coordinate + layerIndex) % 2 === 0 ? 1 : 0));
 }
 
 /**
  * The flow z_0 -> z_K = f_K ∘ ... ∘ f_1 (z_0), each f_k a conditional affine coupling layer on the context h
- * (models.md §3.3-3.5). No batch norm: q(z|x) of one example never depends on the rest of the batch.
+ * (README, Sources). No batch norm: q(z|x) of one example never depends on the rest of the batch.
  */
 export interface ConditionalFlow {
   readonly layers: readonly CouplingLayer[];

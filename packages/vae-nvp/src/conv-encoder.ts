@@ -24,12 +24,12 @@ export interface ConvEncoder {
   encode(inputs: tf.Tensor4D): VaeNvpPosterior;
 }
 
-/** Smallest σ of the base Gaussian: σ = softplus(ρ) + 1e-4 avoids the exp blow-ups of a raw log σ (models.md §1). */
+/** Smallest σ of the base Gaussian: σ = softplus(ρ) + 1e-4 avoids the exp blow-ups of a raw log σ. */
 export const minimumBaseScale = 1e-4;
 
 /**
- * models.md §3.2: stride-2 convolutions with ReLU ('same' padding), flatten, dense + ReLU = h(x) ∈ R^{d_h};
- * then (μ, ρ) = Linear(h) -> 2d (N2 create_approximate_posterior, N1 ConditionalDiagonalNormal).
+ * Stride-2 convolutions with ReLU ('same' padding), flatten, dense + ReLU = h(x) ∈ R^{d_h};
+ * then (μ, ρ) = Linear(h) -> 2d (nsf's create_approximate_posterior, nflows' ConditionalDiagonalNormal).
  */
 export function createConvEncoder(options: ConvEncoderOptions, variables: VariableFactory): ConvEncoder {
   const { dataShape, channels, kernelSize, contextSize, latentSize } = options;

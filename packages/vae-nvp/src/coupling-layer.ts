@@ -8,7 +8,7 @@ export interface CouplingLayerOptions {
   readonly hiddenSizes: readonly number[];
   /** c in s = c tanh(s_raw / c). */
   readonly scaleBound: number;
-  /** Half-width of the uniform initialisation of the last conditioner layer (models.md §3.3: near zero). */
+  /** Half-width of the uniform initialisation of the last conditioner layer (near zero, as in nsf). */
   readonly initScale: number;
   /** Label prefix of this layer's variables, e.g. 'flow/coupling1'. */
   readonly label: string;
@@ -22,7 +22,7 @@ export interface CouplingResult {
 }
 
 /**
- * One conditional affine coupling layer in the masked form of models.md §3.3 (V1 MaskedAffineFlow, C1):
+ * One conditional affine coupling layer in the masked form (normflows' MaskedAffineFlow, chrischute/real-nvp):
  *   z_k = b ⊙ z_{k-1} + (1 - b) ⊙ (z_{k-1} ⊙ exp(s) + t),   log|det J_k| = Σ_i (1 - b_i) s_i,
  * with (s_raw, t) = NN_k([b ⊙ z_{k-1}, h]) and s = c tanh(s_raw / c). The conditioner only reads the pass-through
  * coordinates and only writes the transformed ones (selection matrices instead of masking), which is the same
@@ -68,7 +68,7 @@ export function createCouplingLayer(options: CouplingLayerOptions, variables: Va
     };
   });
   const lastInput = hiddenSizes[hiddenSizes.length - 1] as number;
-  // Near-zero last layer: each coupling starts close to the identity (N2 zero_initialization, uniform ±1e-3).
+  // Near-zero last layer: each coupling starts close to the identity (nsf's zero_initialization, uniform ±1e-3).
   const outputKernel = variables.uniform(`${label}/output/kernel`, [lastInput, 2 * transformCount], initScale);
   const outputBias = variables.zeros(`${label}/output/bias`, [2 * transformCount]);
   // Selection matrices are rebuilt inside each call's tidy (two tiny uploads) so the layer owns no tensor besides
@@ -84,7 +84,7 @@ export function createCouplingLayer(options: CouplingLayerOptions, variables: Va
     }
     const raw = tf.add(tf.matMul(hidden, outputKernel as tf.Tensor2D), outputBias) as tf.Tensor2D;
     const [rawScale, shift] = tf.split(raw, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
-    // Bounded log-scale (soft clamp, F1/C1 style): |s| < c, and s ≈ s_raw near 0.
+    // Bounded log-scale (soft clamp, FrEIA / real-nvp style): |s| < c, and s ≈ s_raw near 0.
     const logScale = tf.mul(scaleBound, tf.tanh(tf.div(rawScale, scaleBound))) as tf.Tensor2D;
     return { logScale, shift };
   };

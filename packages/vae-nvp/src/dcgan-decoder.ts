@@ -16,7 +16,7 @@ export interface DcganDecoder {
 }
 
 /**
- * DCGAN-style decoder (models.md §3.6, UNVERIFIED against Rosca et al. 2018): dense z -> [H/2^n, W/2^n, c_0] ReLU,
+ * DCGAN-style decoder (not verified against Rosca et al. 2018): dense z -> [H/2^n, W/2^n, c_0] ReLU,
  * n - 1 transposed convolutions of stride 2 with ReLU, one more to the data channels, sigmoid. With channels
  * [64, 32] on 28x28: dense 7·7·64 -> 14x14x32 -> 28x28xC.
  */

@@ -11,7 +11,7 @@ export function diagonalGaussianLogDensity(value: tf.Tensor2D, mean: tf.Tensor2D
   });
 }
 
-/** log N(x; 0, I) summed over the last axis, [P] (models.md §3.5 step 5). */
+/** log N(x; 0, I) summed over the last axis, [P]. */
 export function standardNormalLogDensity(value: tf.Tensor2D): tf.Tensor1D {
   return tf.tidy(() => tf.sub(tf.mul(-0.5, tf.sum(tf.square(value), 1)), value.shape[1] * halfLogTwoPi) as tf.Tensor1D);
 }

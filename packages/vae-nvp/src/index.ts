@@ -1,4 +1,4 @@
-// @tame/vae-nvp: VAE with a conditional RealNVP posterior (models.md §3), a model plugin for tame.
+// @tame/vae-nvp: VAE with a conditional RealNVP posterior (the VAE+NVP of Taming VAEs), a model plugin for tame.
 export {
   createVaeNvpModel,
   posteriorLogDensities,

@@ -13,9 +13,9 @@ export interface PairwiseLogPosteriorOptions {
 }
 
 /**
- * log q(z_i | x_j) for every latent i under every posterior j, [M, N], by the inverse pass (models.md §3.3):
+ * log q(z_i | x_j) for every latent i under every posterior j, [M, N], by the inverse pass:
  * z_0 = f_1^-1 ∘ ... ∘ f_K^-1 (z_i; h_j), then log q(z_i | x_j) = log q_0(z_0 | x_j) - Σ_k log|det J_k|
- * (§3.5 step 4, with the forward map's log-dets evaluated along the inverse path). Every coupling layer is
+ * (with the forward map's log-dets evaluated along the inverse path). Every coupling layer is
  * invertible in closed form, so this holds for any z, not only for the z the flow produced.
  */
 export function pairwiseLogPosterior(

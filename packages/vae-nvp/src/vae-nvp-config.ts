@@ -41,8 +41,8 @@ function largestUpsampling(dataShape: readonly number[], most: number): number {
 }
 
 /**
- * small: models.md §3.7 (CPU, MNIST, minutes). faithful: §3.8 and the DCGAN-style decoder of §3.6 (5x5 kernels,
- * channels halving towards the image); the paper's own sizes could not be verified (models.md §6).
+ * small: CPU, MNIST, minutes. faithful: sized from the flow recipes of the README's Sources, with a DCGAN-style
+ * decoder (5x5 kernels, channels halving towards the image); the paper's own sizes could not be verified.
  */
 export const vaeNvpPresets: Record<VaeNvpPresetName, (dataShape: readonly number[]) => VaeNvpArchitecture> = {
   small: () => ({
@@ -78,7 +78,7 @@ export const vaeNvpPresets: Record<VaeNvpPresetName, (dataShape: readonly number
  */
 export const vaeNvpConfigSchema = z
   .strictObject({
-    /** Which configuration fills the fields left out: 'small' (CPU, minutes) or 'faithful' (models.md §3.8). */
+    /** Which configuration fills the fields left out: 'small' (CPU, minutes) or 'faithful'. */
     preset: z.enum(vaeNvpPresetNames).default('small'),
     /** Prefix of every variable name; two live models need different names (tfjs variable names are global). */
     name: z

@@ -21,7 +21,7 @@ export const vaeNvpModelId = '@tame/vae-nvp';
 export interface VaeNvpPosteriorSample {
   /** z = z_K, [N, d]. */
   readonly latent: tf.Tensor2D;
-  /** log q(z|x) = log q_0(z_0|x) - Σ_k log|det J_k|, [N] (models.md §3.5 step 4). */
+  /** log q(z|x) = log q_0(z_0|x) - Σ_k log|det J_k|, [N]. */
   readonly logPosterior: tf.Tensor1D;
   /** log p(z) under N(0, I), [N]. */
   readonly logPrior: tf.Tensor1D;
@@ -44,9 +44,9 @@ export interface VaeNvpModel extends ModelV1 {
 }
 
 /**
- * VAE with a conditional RealNVP posterior (models.md §3, GECO's "VAE+NVP"): conv encoder -> context h and base
+ * VAE with a conditional RealNVP posterior (the "VAE+NVP" of Taming VAEs): conv encoder -> context h and base
  * Gaussian q_0(z_0|x); K conditional affine coupling layers z_0 -> z; p(z) = N(0, I); DCGAN-style decoder.
- * `forward` reports the single-sample Monte Carlo KL log q(z|x) - log p(z) per example (§3.5 step 6): unbiased,
+ * `forward` reports the single-sample Monte Carlo KL log q(z|x) - log p(z) per example: unbiased,
  * but a single value can be negative. `training` changes nothing: the model has no train-only layer, and its KL
  * is only defined through a sample, so evaluation also draws z with the given seed.
  */
@@ -103,7 +103,7 @@ export function createVaeNvpModel(input: VaeNvpConfigInput = {}): VaeNvpModel {
   const samplePosterior = (posterior: VaeNvpPosterior, seed: number): VaeNvpPosteriorSample =>
     tf.tidy(() => {
       const { context, mean, logScale } = posterior;
-      // §3.5 steps 1-2: z_0 = μ + σ ⊙ ε, log q_0(z_0) = Σ [-½ε² - log σ - ½ log 2π].
+      // z_0 = μ + σ ⊙ ε, log q_0(z_0) = Σ [-½ε² - log σ - ½ log 2π].
       const noise = tf.randomNormal(mean.shape, 0, 1, 'float32', tfjsSeed(seed)) as tf.Tensor2D;
       const base = tf.add(mean, tf.mul(tf.exp(logScale), noise)) as tf.Tensor2D;
       const logBase = diagonalGaussianLogDensity(base, mean, logScale);
@@ -135,7 +135,7 @@ export function createVaeNvpModel(input: VaeNvpConfigInput = {}): VaeNvpModel {
         const sample = samplePosterior(encoder.encode(inputs), seed);
         return {
           reconstruction: decoder.decode(sample.latent),
-          // §3.5 step 6: single-sample Monte Carlo KL, one value per example (may be < 0).
+          // Single-sample Monte Carlo KL, one value per example (may be < 0).
           kl: tf.sub(sample.logPosterior, sample.logPrior) as tf.Tensor1D,
           latent: sample.latent,
           extras: { logPosterior: sample.logPosterior, logPrior: sample.logPrior },
@@ -163,7 +163,7 @@ export const vaeNvpModel = defineModelPlugin({
 
 /**
  * log q(z_i | x_j) for every latent z_i [M, d] under the posterior of every input x_j [N, H, W, C], [M, N]: the
- * matrix the marginal-KL estimator needs (log q(z) ≈ logmeanexp_j log q(z|x_j), geco.md Table 2). Encodes the
+ * matrix the marginal-KL estimator needs (log q(z) ≈ logmeanexp_j log q(z|x_j), Taming VAEs' Table 2). Encodes the
  * inputs, then runs the flow's inverse for each pair. The caller owns the result.
  */
 export function posteriorLogDensities(

@@ -33,7 +33,9 @@ export interface ControllerPlantOptions {
   readonly seed: number;
 }
 
-/** Defaults shaped on Fashion-MNIST with the reference conv VAE at kappa = the ELBO's error (multipliers.md). */
+/**
+ * Defaults shaped on Fashion-MNIST with the reference conv VAE at kappa = the ELBO's error (EXPERIMENTS.md section 2b).
+ */
 export const defaultControllerPlantOptions: ControllerPlantOptions = {
   steps: 8000,
   equilibriumMultiplier: 15,
@@ -113,7 +115,10 @@ export function simulateController<OPTIONS extends { readonly kind: string }>(
   return { multipliers, violations };
 }
 
-/** The numbers that separate multiplier rules (multipliers.md): peak, time to kappa, overshoot, settling, sign changes. */
+/**
+ * The numbers that separate multiplier rules (EXPERIMENTS.md section 2b): peak, time to kappa, overshoot, settling,
+ * sign changes.
+ */
 export function measureControllerTrajectory(
   trajectory: ControllerTrajectory,
   options: { readonly equilibriumMultiplier?: number; readonly settlingBand?: number } = {},

@@ -16,7 +16,7 @@ export interface TwoBlobsOptions extends ToyOptions {
 
 /**
  * Two isotropic Gaussian blobs at (+-1, 0), s = 0.15, 100 points each: the regression case of the fixed-point
- * analysis (fixed-points.md: the blobs merge near beta = (d^2 + s^2) / sigma^2).
+ * analysis (apps/lab's `tame fixed-points`: the blobs merge near beta = (d^2 + s^2) / sigma^2).
  */
 export function createTwoBlobsDataset(options: TwoBlobsOptions = {}): DatasetV1 {
   const separation = options.separation ?? 1;

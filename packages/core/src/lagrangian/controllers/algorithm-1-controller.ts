@@ -13,7 +13,7 @@ export type Algorithm1Options = z.output<typeof algorithm1OptionsSchema>;
 /**
  * Taming VAEs, Algorithm 1, exactly: lambda_t = lambda_{t-1} exp(nu C_ma,t), i.e. u = log lambda integrates nu C_ma
  * in the constraint's raw units, kept in log space (same numbers, no overflow) and clamped to explicit bounds. Kept
- * for reproductions: it winds up while kappa is still out of reach (multipliers.md).
+ * for reproductions: it winds up while kappa is still out of reach (EXPERIMENTS.md section 2b).
  */
 export const algorithm1Controller: MultiplierController<Algorithm1Options> = {
   kind: 'algorithm-1',

@@ -17,7 +17,8 @@ export type AsymmetricOptions = z.output<typeof asymmetricOptionsSchema>;
 /**
  * GENESIS's rule on the unit-free violation e: u += clip(gain e, +-maxLogStep), both sped up by descentSpeedup while
  * e < 0. The rate limit slows the wind-up but does not stop it: while kappa is out of reach u still climbs
- * maxLogStep every step, and the fast descent then undershoots (multipliers.md, the Fashion-MNIST trajectory).
+ * maxLogStep every step, and the fast descent then undershoots (EXPERIMENTS.md section 2b, the Fashion-MNIST
+ * trajectory).
  */
 export const asymmetricController: MultiplierController<AsymmetricOptions> = {
   kind: 'asymmetric',
