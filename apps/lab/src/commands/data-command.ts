@@ -1,11 +1,12 @@
 import { summarizeDataset } from '@tame/datasets';
 import { isPositiveInteger, numberFlag, parseFlags } from '../parse-flags.js';
 import { openDatasetById } from '../experiment/open-dataset.js';
+import { startBackend } from '../start-backend.js';
 import { UsageError } from '../usage-error.js';
 
-export const dataInspectFlags = { json: { type: 'boolean' }, max: { type: 'string' } } as const;
+export const dataInspectFlags = { json: { type: 'boolean' }, max: { type: 'string' }, backend: { type: 'string' } } as const;
 
-/** `tame data inspect <dataset id> [--json] [--max N]`: name, counts, shape, value range and label counts. */
+/** `tame data inspect <dataset id> [--json] [--max N] [--backend NAME]`: name, counts, shape, value range and label counts. */
 export async function dataCommand(argv: string[]): Promise<void> {
   const [subcommand, ...rest] = argv;
   if (subcommand !== 'inspect') throw new UsageError(`tame data: expected 'tame data inspect <dataset id>', got '${subcommand ?? ''}'`);
@@ -13,6 +14,8 @@ export async function dataCommand(argv: string[]): Promise<void> {
   const flags = parseFlags('data inspect', rest, dataInspectFlags);
   if (id === undefined) throw new UsageError('tame data inspect: name a dataset id, e.g. tame data inspect mnist (tame --help lists them)');
   const maxExamples = flags.max === undefined ? undefined : numberFlag('data inspect', 'max', flags.max, 0, isPositiveInteger, 'a positive integer');
+  // Opening a dataset makes tensors: the backend first.
+  await startBackend('data inspect', flags.backend);
   const dataset = await openDatasetById(id);
   try {
     const summary = await summarizeDataset(dataset, maxExamples === undefined ? {} : { maxExamples });
