@@ -1,7 +1,7 @@
-import { setBackend } from '@tame/backend';
 import { isNonNegativeInteger, numberFlag, parseFlags } from '../parse-flags.js';
 import { describeConstraint } from '../run/constraint-status.js';
 import { evaluateOpenedRun, openRun } from '../run/open-run.js';
+import { startBackend } from '../start-backend.js';
 import { UsageError } from '../usage-error.js';
 
 export const evalFlags = { run: { type: 'string' }, json: { type: 'boolean' }, seed: { type: 'string' }, backend: { type: 'string' } } as const;
@@ -11,7 +11,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const flags = parseFlags('eval', argv, evalFlags);
   if (flags.run === undefined) throw new UsageError('tame eval: --run <run directory> is required');
   const seed = numberFlag('eval', 'seed', flags.seed, 0, isNonNegativeInteger, 'an integer >= 0');
-  await setBackend(flags.backend ?? 'auto');
+  await startBackend('eval', flags.backend);
   const run = await openRun('eval', flags.run);
   try {
     const result = await evaluateOpenedRun(run, { seed });

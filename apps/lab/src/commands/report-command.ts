@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
-import { setBackend } from '@tame/backend';
 import { parseFlags } from '../parse-flags.js';
 import { checkInBrowser, findChromium } from '../report/headless-browser.js';
 import { openRun } from '../run/open-run.js';
 import { writeRunReport } from '../run/write-report.js';
+import { startBackend } from '../start-backend.js';
 import { UsageError } from '../usage-error.js';
 
 export const reportFlags = { run: { type: 'string' }, screenshot: { type: 'string' }, backend: { type: 'string' } } as const;
@@ -19,7 +19,7 @@ export async function reportCommand(argv: string[]): Promise<void> {
   if (flags.screenshot !== undefined && findChromium() === undefined) {
     throw new UsageError('tame report: --screenshot needs Chromium (apt-get install chromium, or set CHROMIUM_PATH)');
   }
-  await setBackend(flags.backend ?? 'auto');
+  await startBackend('report', flags.backend);
   const run = await openRun('report', flags.run);
   let path: string;
   try {

@@ -1,12 +1,12 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { setBackend } from '@tame/backend';
 import { writeFileAtomically } from '@tame/core/node';
 import { parseFlags } from '../parse-flags.js';
 import { findReproduction, type Reproduction, type ReproductionScale, reproductions } from '../reproductions/index.js';
 import { reproductionScales } from '../reproductions/reproduction.js';
 import { resultMarkdown } from '../reproductions/result-markdown.js';
 import { pathExists, writeJsonAtomically } from '../run/run-directory.js';
+import { startBackend } from '../start-backend.js';
 import { UsageError } from '../usage-error.js';
 
 export const reproduceFlags = {
@@ -57,7 +57,7 @@ export async function reproduceCommand(argv: string[]): Promise<void> {
       throw new UsageError(`tame reproduce: ${directory} already exists; pass --force to replace it or --resume to reuse its finished runs`);
     }
   }
-  await setBackend(flags.backend ?? 'auto');
+  await startBackend('reproduce', flags.backend);
   const results = [];
   for (const [index, reproduction] of selected.entries()) {
     const outDirectory = directories[index]!;

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
-import { setBackend } from '@tame/backend';
 import { writeFileAtomically } from '@tame/core/node';
 import { isNonNegativeInteger, isPositiveInteger, numberFlag, parseFlags } from '../parse-flags.js';
 import { openRun } from '../run/open-run.js';
 import { renderReconstructions, renderSamples } from '../run/render-images.js';
+import { startBackend } from '../start-backend.js';
 import { UsageError } from '../usage-error.js';
 
 export const sampleFlags = {
@@ -24,7 +24,7 @@ export async function sampleCommand(argv: string[]): Promise<void> {
   const seed = numberFlag('sample', 'seed', flags.seed, 1, isNonNegativeInteger, 'an integer >= 0');
   const out = resolve(flags.out ?? (flags.reconstructions === true ? 'reconstructions.png' : 'samples.png'));
   if (!out.endsWith('.png')) throw new UsageError(`tame sample: --out must name a .png file, got '${flags.out}'`);
-  await setBackend(flags.backend ?? 'auto');
+  await startBackend('sample', flags.backend);
   const run = await openRun('sample', flags.run);
   try {
     const png =

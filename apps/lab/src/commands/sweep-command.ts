@@ -1,9 +1,9 @@
 import { join, resolve } from 'node:path';
-import { setBackend } from '@tame/backend';
 import { resolveExperimentConfig } from '../experiment/resolve-experiment-config.js';
 import { isPositiveInteger, numberFlag, parseFlags } from '../parse-flags.js';
 import { defaultParallelRuns, runInformationPlaneSweep } from '../run/information-plane-sweep.js';
 import { pathExists } from '../run/run-directory.js';
+import { startBackend } from '../start-backend.js';
 import { UsageError } from '../usage-error.js';
 
 export const sweepFlags = {
@@ -56,7 +56,7 @@ export async function sweepCommand(argv: string[]): Promise<void> {
   if ((await pathExists(out)) && flags.force !== true) throw new UsageError(`tame sweep: ${out} already exists; pass --force to overwrite its runs`);
   const parallel = numberFlag('sweep', 'parallel', flags.parallel, defaultParallelRuns(), isPositiveInteger, 'a positive integer (runs trained at once)');
   const base = await resolveExperimentConfig({ ...flags, constraint: ['re:0.1'] });
-  await setBackend(flags.backend ?? 'auto');
+  await startBackend('sweep', flags.backend);
   const log = (text: string) => {
     if (flags.json !== true) process.stdout.write(`${text}\n`);
   };

@@ -14,6 +14,7 @@ import { renderReconstructions, renderSamples } from '../run/render-images.js';
 import { appendMetricsRow, pathExists, readRunConfig, runFiles, truncateMetricsAfter, writeJsonAtomically } from '../run/run-directory.js';
 import { checkConstraint, type ConstraintStatus, type ConstraintTolerance, describeConstraint, isMet } from '../run/constraint-status.js';
 import { writeRunReport } from '../run/write-report.js';
+import { startBackend } from '../start-backend.js';
 import { UsageError } from '../usage-error.js';
 import { writeFileAtomically } from '@tame/core/node';
 
@@ -131,6 +132,8 @@ function describeExperiment(config: ExperimentConfig, constraints: readonly Cons
 
 export async function trainCommand(argv: string[]): Promise<void> {
   const flags = parseFlags('train', argv, trainFlags);
+  // Before anything is written: an unknown or unavailable --backend is a usage error (runExperiment starts it again, at no cost).
+  await startBackend('train', flags.backend);
   let config: ExperimentConfig;
   let runDirectory: string;
   const resuming = flags.resume !== undefined;
