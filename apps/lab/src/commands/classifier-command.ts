@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
-import { setBackend } from '@tame/backend';
 import { evaluateClassifier, trainMnistClassifier } from '@tame/constraints';
 import { loadMnistClassifier, saveMnistClassifier } from '@tame/constraints/node';
 import { loadEmbeddedMnist } from '@tame/datasets/node';
 import { isNonNegativeInteger, isPositive, isPositiveInteger, numberFlag, parseFlags } from '../parse-flags.js';
+import { startBackend } from '../start-backend.js';
 import { UsageError } from '../usage-error.js';
 
 export const classifierFlags = {
@@ -27,7 +27,12 @@ export async function classifierCommand(argv: string[]): Promise<void> {
   if (subcommand !== 'train' && subcommand !== 'eval') throw new UsageError(`tame classifier: expected 'train' or 'eval', got '${subcommand ?? ''}'`);
   const flags = parseFlags(`classifier ${subcommand}`, rest, classifierFlags);
   const command = `classifier ${subcommand}`;
-  await setBackend(flags.backend ?? 'auto');
+  if (subcommand === 'train' && flags.out === undefined) throw new UsageError('tame classifier train: --out FILE is required (the shipped weights stay untouched)');
+  const steps = numberFlag(command, 'steps', flags.steps, 3000, isPositiveInteger, 'a positive integer');
+  const batchSize = numberFlag(command, 'batch', flags.batch, 64, isPositiveInteger, 'a positive integer');
+  const learningRate = numberFlag(command, 'lr', flags.lr, 1e-3, isPositive, 'a positive number');
+  const seed = numberFlag(command, 'seed', flags.seed, 0, isNonNegativeInteger, 'an integer >= 0');
+  await startBackend(command, flags.backend);
   const dataset = loadEmbeddedMnist();
   const print = (result: Record<string, unknown>, text: string) => process.stdout.write(flags.json === true ? `${JSON.stringify(result)}\n` : `${text}\n`);
   if (subcommand === 'eval') {
@@ -40,11 +45,7 @@ export async function classifierCommand(argv: string[]): Promise<void> {
     }
     return;
   }
-  if (flags.out === undefined) throw new UsageError('tame classifier train: --out FILE is required (the shipped weights stay untouched)');
-  const steps = numberFlag(command, 'steps', flags.steps, 3000, isPositiveInteger, 'a positive integer');
-  const batchSize = numberFlag(command, 'batch', flags.batch, 64, isPositiveInteger, 'a positive integer');
-  const learningRate = numberFlag(command, 'lr', flags.lr, 1e-3, isPositive, 'a positive number');
-  const seed = numberFlag(command, 'seed', flags.seed, 0, isNonNegativeInteger, 'an integer >= 0');
+  const out = resolve(flags.out as string); // required above
   const every = Math.max(1, Math.round(steps / 20));
   const { classifier, seconds } = await trainMnistClassifier({
     dataset,
@@ -59,8 +60,8 @@ export async function classifierCommand(argv: string[]): Promise<void> {
   });
   try {
     const test = await evaluateClassifier(classifier, dataset, { split: 'test' });
-    saveMnistClassifier(classifier, resolve(flags.out), { steps, batchSize, learningRate, maxShift: 2, seed, seconds, testAccuracy: test.accuracy });
-    print({ out: resolve(flags.out), steps, seconds, testAccuracy: test.accuracy }, `test accuracy ${(100 * test.accuracy).toFixed(2)}% after ${steps} steps (${seconds.toFixed(1)} s); wrote ${flags.out}`);
+    saveMnistClassifier(classifier, out, { steps, batchSize, learningRate, maxShift: 2, seed, seconds, testAccuracy: test.accuracy });
+    print({ out, steps, seconds, testAccuracy: test.accuracy }, `test accuracy ${(100 * test.accuracy).toFixed(2)}% after ${steps} steps (${seconds.toFixed(1)} s); wrote ${flags.out}`);
   } finally {
     classifier.dispose();
   }
