@@ -36,7 +36,7 @@ describe('tame train', () => {
 
   it('rejects an unknown flag, dataset, controller or backend in one line', async () => {
     expectUsageError(await tame('train', '--stepz', '3'), /^tame train: Unknown option '--stepz' \(known flags: --config, /);
-    expectUsageError(await tame('train', '--dataset', 'no-such-data', '--steps', '1', '--out', 'bad-dataset'), /dataset 'no-such-data'.*unknown dataset; valid ids: mnist,/);
+    expectUsageError(await tame('train', '--dataset', 'no-such-data', '--steps', '1', '--out', 'bad-dataset'), /^tame: dataset 'no-such-data': unknown dataset; valid ids: mnist,/);
     expectUsageError(await tame('train', '--controller', 'nope', '--out', 'bad-controller'), /^tame train: invalid experiment: objective\.controller\.kind: /);
     expectUsageError(await tame('train', '--backend', 'gpu', '--out', 'bad-backend'), /^tame train: --backend must be one of auto, node-gpu, node, wasm, cpu; got 'gpu'$/);
   });

@@ -57,7 +57,7 @@ describe('tame data inspect', () => {
   });
 
   it('rejects an unknown dataset id, an unknown flag and an unknown backend in one line', async () => {
-    expectUsageError(await tame('data', 'inspect', 'no-such-data'), /dataset 'no-such-data'.*unknown dataset; valid ids: mnist,/);
+    expectUsageError(await tame('data', 'inspect', 'no-such-data'), /^tame: dataset 'no-such-data': unknown dataset; valid ids: mnist,/);
     expectUsageError(await tame('data', 'inspect', 'mnist', '--maxx', '3'), /^tame data inspect: Unknown option '--maxx' \(known flags: --json, --max, --backend\)$/);
     expectUsageError(await tame('data', 'inspect', 'mnist', '--backend', 'tpu'), /^tame data inspect: --backend must be one of auto, node-gpu, node, wasm, cpu; got 'tpu'$/);
   });
@@ -114,6 +114,7 @@ describe('tame sweep', () => {
   it('rejects a kappa outside (0, 1) and an unknown flag', async () => {
     expectUsageError(await tame('sweep', '--kappas', '0.1,2'), /^tame sweep: --kappas must be per-pixel RMSEs in \(0, 1\) separated by commas, e\.g\. 0\.08,0\.1,0\.15; got '0\.1,2'$/);
     expectUsageError(await tame('sweep', '--kappa', '0.1'), /^tame sweep: Unknown option '--kappa' \(known flags: /);
+    expectUsageError(await tame('sweep', '--controller', 'nope'), /^tame sweep: invalid experiment: objective\.controller\.kind: /);
   });
 });
 

@@ -13,11 +13,11 @@ commands:
             --controller pi|asymmetric|pid|algorithm-1|softplus-squared[:key=value,...]  (GECO's multiplier; default pi)
             --steps N  --batch N  --lr X  --seed N  --backend auto|node-gpu|node|wasm|cpu
             --out DIR  --resume DIR [--steps N]  --force  --json
-  eval      --run DIR [--json]   test-set MSE, KL, marginal KL, NLL/pixel at sigma* (Appendix D), ELBO, constraints
-  sample    --run DIR [--n 64] [--out samples.png] [--seed N] [--reconstructions]
-  report    --run DIR [--screenshot report.png]   rewrite report.html; screenshot it in headless Chromium
-  data      inspect <dataset id> [--json] [--max N]   counts, shape, value range, labels
-  classifier train --out FILE [--steps 3000] | eval [--weights FILE]   the MNIST classifier of the cla/fre-mnist constraints
+  eval      --run DIR [--json] [--backend ID]   test-set MSE, KL, marginal KL, NLL/pixel at sigma* (Appendix D), ELBO, constraints
+  sample    --run DIR [--n 64] [--out samples.png] [--seed N] [--reconstructions] [--backend ID]
+  report    --run DIR [--screenshot report.png] [--backend ID]   rewrite report.html; screenshot it in headless Chromium
+  data      inspect <dataset id> [--json] [--max N] [--backend ID]   counts, shape, value range, labels
+  classifier train --out FILE [--steps 3000] | eval [--weights FILE]  [--backend ID]   the MNIST classifier of the cla/fre-mnist constraints
   sweep     [--kappas 0.08,0.1,0.15] [--controller KIND[:key=value,...]] [--model ID] [--dataset ID] [--steps N] [--elbo-sigma 0.1] [--anneal-from 10]
             [--parallel N] [--no-match-elbo]
             [--out DIR] [--json]   ELBO + annealed beta + GECO-RE per kappa + GECO-RE at the ELBO's training RMSE,

@@ -55,7 +55,7 @@ export async function sweepCommand(argv: string[]): Promise<void> {
   const out = flags.out ?? join('runs', `sweep-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   if ((await pathExists(out)) && flags.force !== true) throw new UsageError(`tame sweep: ${out} already exists; pass --force to overwrite its runs`);
   const parallel = numberFlag('sweep', 'parallel', flags.parallel, defaultParallelRuns(), isPositiveInteger, 'a positive integer (runs trained at once)');
-  const base = await resolveExperimentConfig({ ...flags, constraint: ['re:0.1'] });
+  const base = await resolveExperimentConfig({ ...flags, constraint: ['re:0.1'] }, 'sweep');
   await startBackend('sweep', flags.backend);
   const log = (text: string) => {
     if (flags.json !== true) process.stdout.write(`${text}\n`);

@@ -12,7 +12,8 @@ export async function openDatasetById(id: string): Promise<DatasetV1> {
   try {
     return await openDataset(id);
   } catch (error) {
-    if (TameError.isInstance(error)) throw new UsageError(`tame: dataset '${id}': ${error.message}`);
+    // Dataset errors already name the id or the file at fault; prefix the id only where they do not.
+    if (TameError.isInstance(error)) throw new UsageError(`tame: ${error.message.startsWith(`dataset '${id}'`) ? '' : `dataset '${id}': `}${error.message}`);
     throw error;
   }
 }

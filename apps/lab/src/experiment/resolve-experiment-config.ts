@@ -90,8 +90,20 @@ export async function readExperimentFile(path: string): Promise<Record<string, u
   return parsed as Record<string, unknown>;
 }
 
-/** Experiment file (if any), then flags on top, then schema defaults: the fully resolved experiment. */
-export async function resolveExperimentConfig(flags: ExperimentFlags): Promise<ExperimentConfig> {
+/**
+ * Experiment file (if any), then flags on top, then schema defaults: the fully resolved experiment. `command` names
+ * the command in usage errors (`tame sweep` resolves its base experiment with the flags `tame train` takes).
+ */
+export async function resolveExperimentConfig(flags: ExperimentFlags, command = 'train'): Promise<ExperimentConfig> {
+  try {
+    return await resolveFlags(flags);
+  } catch (error) {
+    if (error instanceof UsageError && command !== 'train') throw new UsageError(error.message.replace(/^tame train:/, `tame ${command}:`));
+    throw error;
+  }
+}
+
+async function resolveFlags(flags: ExperimentFlags): Promise<ExperimentConfig> {
   const base = flags.config === undefined ? {} : await readExperimentFile(flags.config);
   const merged: Record<string, unknown> = { ...base };
   const asObject = (value: unknown) => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {});
