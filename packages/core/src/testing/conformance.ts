@@ -78,6 +78,24 @@ export function describeModelPluginConformance<CONFIG>(
       expect(tf.memory().numTensors).toBe(withModel - variableCount);
     });
 
+    it('samples [count, ...dataShape] from the prior, deterministically for a seed, and leaks no tensor', () => {
+      const model = plugin.create(parsePluginConfig(plugin, options.config));
+      const batch = options.batch();
+      const count = 2;
+      // Conditional models sample given a context: the first `count` contexts of the batch.
+      const context = batch.context === undefined ? undefined : tf.slice(batch.context, 0, count);
+      const before = tf.memory().numTensors;
+      const first = model.sample({ count, seed: 5, ...(context === undefined ? {} : { context }) });
+      const second = model.sample({ count, seed: 5, ...(context === undefined ? {} : { context }) });
+      expect(first.shape).toEqual([count, ...batch.inputs.shape.slice(1)]);
+      expect(Array.from(first.dataSync()).every(Number.isFinite)).toBe(true);
+      expect(Array.from(second.dataSync())).toEqual(Array.from(first.dataSync()));
+      tf.dispose([first, second]);
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([batch.inputs, batch.context, batch.labels, context].filter((tensor) => tensor !== undefined));
+      model.dispose();
+    });
+
     it('frees every tensor it created when disposed (initial values included)', () => {
       const before = tf.memory().numTensors;
       plugin.create(parsePluginConfig(plugin, options.config)).dispose();
@@ -130,7 +148,10 @@ export function describeLikelihoodPluginConformance<CONFIG>(
   });
 }
 
-/** Checks for constraint plugins: scalar value, finite, differentiable, sign convention documented via kappa/units. */
+/**
+ * Checks for constraint plugins: scalar value, finite, differentiable, no leak; and the sign convention: C = 0 is
+ * the boundary, so `toUnits(0)` reads kappa back, and `violationScale()` (where stated) is a positive error budget.
+ */
 export function describeConstraintPluginConformance<CONFIG>(
   plugin: ConstraintPluginV1<CONFIG>,
   options: { readonly config: unknown; readonly batch: () => BatchV1; readonly reconstruction: () => tf.Tensor },
@@ -160,6 +181,28 @@ export function describeConstraintPluginConformance<CONFIG>(
       expect(Array.from(gradient.dataSync()).every(Number.isFinite)).toBe(true);
       gradient.dispose();
       expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([batch.inputs, batch.context, batch.labels, reconstruction, kl].filter((tensor) => tensor !== undefined));
+      constraint.dispose();
+    });
+
+    it('reads kappa back at the boundary C = 0 and states a positive violation scale once it has seen a batch', () => {
+      const constraint = plugin.create(parsePluginConfig(plugin, options.config));
+      const batch = options.batch();
+      const reconstruction = options.reconstruction();
+      const kl = tf.zeros([batch.inputs.shape[0] as number]) as tf.Tensor1D;
+      const evaluation = constraint.evaluate({ batch, output: { reconstruction, kl } });
+      const value = (evaluation.measure ?? evaluation.value).dataSync()[0] as number;
+      tf.dispose([evaluation.value, evaluation.measure].filter((tensor) => tensor !== undefined));
+      if (constraint.toUnits !== undefined) {
+        expect(constraint.toUnits(0), 'toUnits(0): the boundary C = 0 in the units of kappa').toBeCloseTo(constraint.kappa, 6);
+        expect(Number.isFinite(constraint.toUnits(value)), `toUnits(${value})`).toBe(true);
+      }
+      if (constraint.violationScale !== undefined) {
+        const scale = constraint.violationScale();
+        if (scale !== undefined) {
+          expect(Number.isFinite(scale) && scale > 0, `violationScale() = ${scale}`).toBe(true);
+        }
+      }
       tf.dispose([batch.inputs, batch.context, batch.labels, reconstruction, kl].filter((tensor) => tensor !== undefined));
       constraint.dispose();
     });
