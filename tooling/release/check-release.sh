@@ -3,21 +3,25 @@
 #   1. `changeset version` dry run on a scratch copy: every package with a pending changeset gets a new version and
 #      a CHANGELOG entry, every internal dependency range still matches, no package jumps a major by accident.
 #   2. build every public package (turbo, tsup), unless --no-build.
-#   3. for every public package under packages/: `npm publish --dry-run`, the tarball's contents (exports present,
-#      no test files, imports declared as dependencies), publint --strict and are-the-types-wrong (ESM-only profile).
+#   3. for every public package under packages/: `npm publish --dry-run` and the tarball's contents (exports present,
+#      no test files, imports declared as dependencies);
+#   4./5. publint --strict and are-the-types-wrong (ESM-only profile), unless --no-lint (tooling/consumer-test runs
+#      the same two on the packed tarballs, so CI can skip them here).
 # Nothing is published and the working tree is not changed (beyond the build output in packages/*/dist).
 #
-# Usage: tooling/release/check-release.sh [--no-build]
+# Usage: tooling/release/check-release.sh [--no-build] [--no-lint]
 # Exits 0 when every check passes; otherwise lists what failed and exits 1.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
 
 build=1
+lint=1
 for argument in "$@"; do
   case "$argument" in
     --no-build) build=0 ;;
-    -h | --help) sed -n '2,11p' "$0"; exit 0 ;;
+    --no-lint) lint=0 ;;
+    -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "unknown argument: $argument (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -67,8 +71,14 @@ for directory in "${public_packages[@]}"; do
   fi
 done
 
-step "4. publint --strict, per public package"
-for directory in "${public_packages[@]}"; do
+if [ "$lint" -eq 0 ]; then
+  public_packages_to_lint=()
+  step "4./5. publint and attw skipped (--no-lint)"
+else
+  public_packages_to_lint=("${public_packages[@]}")
+  step "4. publint --strict, per public package"
+fi
+for directory in "${public_packages_to_lint[@]}"; do
   if ! output=$(npx publint "$directory" --strict 2>&1); then
     printf '%s\n' "$output" >&2
     fail "publint $directory"
@@ -77,8 +87,8 @@ for directory in "${public_packages[@]}"; do
   fi
 done
 
-step "5. are-the-types-wrong (ESM-only profile: node16 from ESM and bundler), per public package"
-for directory in "${public_packages[@]}"; do
+[ "$lint" -eq 1 ] && step "5. are-the-types-wrong (ESM-only profile: node16 from ESM and bundler), per public package"
+for directory in "${public_packages_to_lint[@]}"; do
   if ! output=$(npx attw --pack "$directory" --profile esm-only --format table-flipped 2>&1); then
     printf '%s\n' "$output" >&2
     fail "attw $directory"
