@@ -96,7 +96,7 @@ export const vaeNvpConfigSchema = z
     couplingLayers: z
       .number()
       .int()
-      .min(4, 'must be >= 4 so that every coordinate is transformed at least twice (models.md §3.4)')
+      .min(4, 'must be >= 4 so that every coordinate is transformed at least twice (each coupling transforms half of them)')
       .optional(),
     conditionerHiddenSizes: channelList.optional(),
     scaleBound: z.number().positive().max(10).optional(),
