@@ -11,7 +11,8 @@ import {
 import type { FloatingPriorModel } from './bilbo-vae-model.js';
 import { floatingPrior, floatingPriorRate, gaussianKlToZeroMeanPrior } from './floating-prior.js';
 
-interface BilboObjectiveCommonOptions {
+/** Options shared by the BILBO and the floating-prior GECO forms of the objective. */
+export interface BilboObjectiveCommonOptions {
   /** The model being trained: constant posterior; its prior variances v receive the moving estimate. */
   readonly model: FloatingPriorModel;
   /** Decay of the moving estimate v <- decay v + (1 - decay) v_batch (initialised to the first batch). Default 0.99. */

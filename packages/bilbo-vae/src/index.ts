@@ -9,7 +9,7 @@ export {
   type BilboVaePreset,
 } from './bilbo-vae-config.js';
 export { bilboVaeModelId, bilboVaePlugin, createBilboVaeModel, type BilboVaeModel, type FloatingPriorModel } from './bilbo-vae-model.js';
-export { createBilboObjective, floatingPriorMetricName, type BilboObjectiveOptions } from './bilbo-objective.js';
+export { createBilboObjective, floatingPriorMetricName, type BilboObjectiveCommonOptions, type BilboObjectiveOptions } from './bilbo-objective.js';
 export { accurateLog1p, floatingPrior, floatingPriorRate, gaussianKlToZeroMeanPrior } from './floating-prior.js';
 export {
   estimatePriorVariance,

@@ -18,6 +18,7 @@ export {
   defineDatasetPlugin,
   defineLikelihoodPlugin,
   defineModelPlugin,
+  type PluginDefinition,
 } from './plugin/define-plugin.js';
 export { parsePluginConfig } from './plugin/parse-plugin-config.js';
 export { assertSupportedPlugin, createRegistry, supportedSpecificationVersions, type PluginRegistry } from './plugin/registry.js';

@@ -23,6 +23,7 @@ export { centreCropBox, cropAndResizeRgba, resizeArea, type CropBox } from './im
 export type { DerivedDatasetOptions } from './derived/derived-source.js';
 export { createColorMnistDataset } from './derived/color-mnist.js';
 export { createMnistTripletsDataset, digitPairs, sampleDigitTriplet, type DigitTriplet } from './derived/mnist-triplets.js';
+export type { RandomSource } from './random/seeded-random.js';
 export { createMnistSumDataset } from './derived/mnist-sum.js';
 export { createMnistSumHardDataset } from './derived/mnist-sum-hard.js';
 export { createMnistRotateDataset, type MnistRotateOptions } from './derived/mnist-rotate.js';

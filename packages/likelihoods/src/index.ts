@@ -32,6 +32,7 @@ export {
   createQuantizedNormalAccumulator,
   quantizedNormalNegativeLogLikelihood,
   quantizedNormalReport,
+  type BinningScheme,
   type QuantizationOptions,
   type QuantizedNormalReport,
 } from './quantized-normal.js';

@@ -4,7 +4,8 @@ import type { LikelihoodPluginV1, LikelihoodV1 } from '../spec/likelihood-v1.js'
 import type { ModelPluginV1, ModelV1 } from '../spec/model-v1.js';
 import type { StandardSchemaV1 } from '../spec/standard-schema.js';
 
-interface PluginDefinition<CONFIG, INSTANCE> {
+/** What a plugin author writes: an id, a config schema (zod or any Standard Schema) and a factory. */
+export interface PluginDefinition<CONFIG, INSTANCE> {
   readonly id: string;
   readonly configSchema: StandardSchemaV1<unknown, CONFIG>;
   create(config: CONFIG): INSTANCE;
