@@ -9,6 +9,7 @@ import { reportCommand } from './commands/report-command.js';
 import { reproduceCommand } from './commands/reproduce-command.js';
 import { sampleCommand } from './commands/sample-command.js';
 import { trainCommand } from './commands/train-command.js';
+import { workerCommand } from './commands/worker-command.js';
 import { usage } from './usage.js';
 import { UsageError } from './usage-error.js';
 
@@ -23,6 +24,7 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   sweep: sweepCommand,
   reproduce: reproduceCommand,
   bench: benchCommand,
+  worker: workerCommand,
 };
 
 async function main(argv: string[]): Promise<void> {

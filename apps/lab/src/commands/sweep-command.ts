@@ -2,6 +2,8 @@ import { join, resolve } from 'node:path';
 import { resolveExperimentConfig } from '../experiment/resolve-experiment-config.js';
 import { isPositiveInteger, numberFlag, parseFlags } from '../parse-flags.js';
 import { defaultParallelRuns, runInformationPlaneSweep } from '../run/information-plane-sweep.js';
+import { queueExecutorForCommand } from '../queue/queue-executor-for-command.js';
+import type { QueueRunExecutor } from '../queue/queue-run-executor.js';
 import { pathExists } from '../run/run-directory.js';
 import { startBackend } from '../start-backend.js';
 import { UsageError } from '../usage-error.js';
@@ -20,6 +22,9 @@ export const sweepFlags = {
   'anneal-from': { type: 'string' },
   out: { type: 'string' },
   force: { type: 'boolean' },
+  resume: { type: 'boolean' },
+  queue: { type: 'string' },
+  store: { type: 'string' },
   backend: { type: 'string' },
   json: { type: 'boolean' },
   'no-match-elbo': { type: 'boolean' },
@@ -53,14 +58,40 @@ export async function sweepCommand(argv: string[]): Promise<void> {
   const sigma = positiveNumber('elbo-sigma', flags['elbo-sigma'], 0.1);
   const annealFrom = positiveNumber('anneal-from', flags['anneal-from'], 10);
   const out = flags.out ?? join('runs', `sweep-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-  if ((await pathExists(out)) && flags.force !== true) throw new UsageError(`tame sweep: ${out} already exists; pass --force to overwrite its runs`);
+  if (flags.force === true && flags.resume === true) throw new UsageError('tame sweep: --force and --resume exclude each other (--resume keeps finished runs, --force retrains them)');
+  if ((await pathExists(out)) && flags.force !== true && flags.resume !== true) {
+    throw new UsageError(`tame sweep: ${out} already exists; pass --force to overwrite its runs or --resume to keep the finished ones`);
+  }
+  if (flags.store !== undefined && flags.queue === undefined) throw new UsageError('tame sweep: --store only means something with --queue (the directory workers share)');
+  if (flags.queue !== undefined && flags.parallel !== undefined) throw new UsageError('tame sweep: --parallel does not apply with --queue (the workers decide: tame worker --concurrency)');
   const parallel = numberFlag('sweep', 'parallel', flags.parallel, defaultParallelRuns(), isPositiveInteger, 'a positive integer (runs trained at once)');
   const base = await resolveExperimentConfig({ ...flags, constraint: ['re:0.1'] }, 'sweep');
   await startBackend('sweep', flags.backend);
   const log = (text: string) => {
     if (flags.json !== true) process.stdout.write(`${text}\n`);
   };
-  const { rows, matched } = await runInformationPlaneSweep({ base, kappas, elboSigma: sigma, annealFrom, matchElbo: flags['no-match-elbo'] !== true, out, log, parallel, ...(flags.backend === undefined ? {} : { backend: flags.backend }) });
+  const executor: QueueRunExecutor | undefined =
+    flags.queue === undefined ? undefined : await queueExecutorForCommand('sweep', { queue: flags.queue, store: flags.store, resume: flags.resume === true }, out, log);
+  let sweep: Awaited<ReturnType<typeof runInformationPlaneSweep>>;
+  try {
+    sweep = await runInformationPlaneSweep({
+      base,
+      kappas,
+      elboSigma: sigma,
+      annealFrom,
+      matchElbo: flags['no-match-elbo'] !== true,
+      out,
+      log,
+      // On a queue every run is submitted at once; the workers' --concurrency decides how many train.
+      parallel: executor === undefined ? parallel : Number.MAX_SAFE_INTEGER,
+      reuseFinishedRuns: flags.resume === true,
+      ...(executor === undefined ? {} : { executor }),
+      ...(flags.backend === undefined ? {} : { backend: flags.backend }),
+    });
+  } finally {
+    await executor?.close();
+  }
+  const { rows, matched } = sweep;
   if (flags.json === true) process.stdout.write(`${JSON.stringify({ out: resolve(out), rows, matched })}\n`);
   else {
     if (matched !== null) {

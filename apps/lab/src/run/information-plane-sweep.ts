@@ -6,7 +6,8 @@ import type { ExperimentConfig } from '../experiment/experiment-config.js';
 import { overlayChart } from '../report/scatter-chart.js';
 import { evaluateOpenedRun, type OpenedRun } from './open-run.js';
 import { writeJsonAtomically } from './run-directory.js';
-import { type Lock, trainAndOpenRun } from './train-and-open-run.js';
+import type { RunExecutor } from './run-executor.js';
+import { trainAndOpenRun } from './train-and-open-run.js';
 import { createLock } from './create-lock.js';
 import { runWithConcurrency } from './run-with-concurrency.js';
 
@@ -41,6 +42,8 @@ export interface InformationPlaneSweepOptions {
    * process. Evaluation always runs here.
    */
   readonly parallel?: number;
+  /** Where runs train (e.g. a queue's workers); default: child processes when parallel > 1, else this process. */
+  readonly executor?: RunExecutor;
   /** Skip training a run whose directory already finished with the same config (`tame reproduce --resume`). */
   readonly reuseFinishedRuns?: boolean;
   /** Evaluate each run on at most this many examples per split (smoke runs); default: all. */
@@ -114,6 +117,8 @@ export async function runInformationPlaneSweep(options: InformationPlaneSweepOpt
       config,
       reuseFinishedRuns: options.reuseFinishedRuns === true,
       inChildProcess: parallel > 1,
+      executor: options.executor,
+      name: run.name,
       backend: options.backend,
       command: 'sweep',
       // Evaluations run in this process one at a time: two live copies of a model would clash on variable names.

@@ -1,11 +1,9 @@
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { runExperiment, type RunSummary } from '../commands/train-command.js';
+import { basename } from 'node:path';
+import type { RunSummary } from '../commands/train-command.js';
 import type { ExperimentConfig } from '../experiment/experiment-config.js';
 import { finishedRunSummary } from './finished-run.js';
 import { type OpenedRun, openRun } from './open-run.js';
-import { runFiles } from './run-directory.js';
-import { trainInChildProcess } from './train-in-child-process.js';
+import { childProcessExecutor, inProcessExecutor, type RunExecutor } from './run-executor.js';
 
 /** A mutex: `acquire` resolves with the function that releases it. */
 export interface Lock {
@@ -22,6 +20,10 @@ export interface TrainAndOpenRunOptions {
    * on one core per process) rather than in this process (faster to start).
    */
   readonly inChildProcess: boolean;
+  /** Trains the run elsewhere (e.g. on a queue's workers, src/queue); overrides inChildProcess. */
+  readonly executor?: RunExecutor | undefined;
+  /** The run's name in its experiment (default: the directory's name), for the executor's progress and job names. */
+  readonly name?: string;
   /** tfjs backend name for training ('auto' when not set). */
   readonly backend?: string | undefined;
   /** Command named in usage errors about the run directory, e.g. 'reproduce'. */
@@ -53,13 +55,11 @@ export async function trainAndOpenRun<RESULT>(options: TrainAndOpenRunOptions, u
     options.log('already trained with this config, evaluating it again');
     training = { summary: finished, reused: true, seconds: 0 };
   } else {
-    // A run left here by an earlier, unfinished or different attempt would keep its later checkpoint (which openRun
-    // would load) and its metrics rows: clear its files as `tame train --force` does.
-    for (const file of Object.values(runFiles)) await rm(join(runDirectory, file), { recursive: true, force: true });
+    // The executor clears what an earlier, unfinished or different attempt left (a later checkpoint, which openRun
+    // would load, and metrics rows), or resumes it where it can tell the attempt was this run (the queue's workers).
+    const executor = options.executor ?? (options.inChildProcess ? childProcessExecutor : inProcessExecutor);
     const started = performance.now();
-    const summary = options.inChildProcess
-      ? await trainInChildProcess({ config, runDirectory, backend })
-      : await runExperiment({ config, runDirectory, resuming: false, output: 'quiet', backend });
+    const summary = await executor.train({ name: options.name ?? basename(runDirectory), config, runDirectory, backend }, options.log);
     training = { summary, reused: false, seconds: (performance.now() - started) / 1000 };
   }
   const release = options.openLock === undefined ? () => {} : await options.openLock.acquire();
