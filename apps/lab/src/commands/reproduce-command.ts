@@ -2,6 +2,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeFileAtomically } from '@tame/core/node';
 import { parseFlags } from '../parse-flags.js';
+import { prepareQueueSubmission } from '../queue/prepare-queue-submission.js';
 import { findReproduction, type Reproduction, type ReproductionScale, reproductions } from '../reproductions/index.js';
 import { reproductionScales } from '../reproductions/reproduction.js';
 import { resultMarkdown } from '../reproductions/result-markdown.js';
@@ -17,6 +18,8 @@ export const reproduceFlags = {
   force: { type: 'boolean' },
   resume: { type: 'boolean' },
   backend: { type: 'string' },
+  queue: { type: 'string' },
+  store: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -50,6 +53,15 @@ export async function reproduceCommand(argv: string[]): Promise<void> {
     throw new UsageError(`tame reproduce: ${named.slice(0, -1).join(', ')} and ${named.at(-1)} exclude each other (pick one scale; the default is small)`);
   }
   const scale: ReproductionScale = scaleFlags[0] ?? 'small';
+  if (flags.queue !== undefined) {
+    const unsupported = selected.filter((reproduction) => reproduction.runsOnQueue !== true);
+    if (unsupported.length > 0) {
+      const supported = reproductions.filter((reproduction) => reproduction.runsOnQueue === true).map((reproduction) => reproduction.id);
+      throw new UsageError(`tame reproduce: --queue is not supported by ${unsupported.map((reproduction) => reproduction.id).join(', ')} (it trains outside the shared run helper); it is by ${supported.join(', ')}`);
+    }
+  } else if (flags.store !== undefined) {
+    throw new UsageError('tame reproduce: --store only means something with --queue (the directory workers share)');
+  }
   const root = flags.out ?? join('runs', target === 'all' ? `reproduce-${scale}` : `${target}${scale === 'small' ? '' : `-${scale}`}`);
   const directories = selected.map((reproduction) => (target === 'all' ? join(root, reproduction.id) : root));
   for (const directory of directories) {
@@ -57,6 +69,11 @@ export async function reproduceCommand(argv: string[]): Promise<void> {
       throw new UsageError(`tame reproduce: ${directory} already exists; pass --force to replace it or --resume to reuse its finished runs`);
     }
   }
+  const log = (text: string) => {
+    if (flags.json !== true) process.stdout.write(`${text}\n`);
+  };
+  const openExecutor =
+    flags.queue === undefined ? undefined : await prepareQueueSubmission('reproduce', { queue: flags.queue, store: flags.store, resume: flags.resume === true }, directories, log);
   await startBackend('reproduce', flags.backend);
   const results = [];
   for (const [index, reproduction] of selected.entries()) {
@@ -68,7 +85,20 @@ export async function reproduceCommand(argv: string[]): Promise<void> {
       if (flags.json !== true) process.stdout.write(`[${reproduction.id} ${((performance.now() - started) / 1000).toFixed(0)} s] ${text}\n`);
     };
     log(`${reproduction.title} (${scale}: ${reproduction.configurations[scale]})`);
-    const result = await reproduction.run({ outDirectory, scale, log, resume: flags.resume === true, ...(flags.backend === undefined ? {} : { backend: flags.backend }) });
+    const executor = await openExecutor?.(outDirectory);
+    let result: Awaited<ReturnType<Reproduction['run']>>;
+    try {
+      result = await reproduction.run({
+        outDirectory,
+        scale,
+        log,
+        resume: flags.resume === true,
+        ...(flags.backend === undefined ? {} : { backend: flags.backend }),
+        ...(executor === undefined ? {} : { executor }),
+      });
+    } finally {
+      await executor?.close();
+    }
     const wallSeconds = Math.round((performance.now() - started) / 1000);
     const record = { id: reproduction.id, title: reproduction.title, scale, configuration: reproduction.configurations[scale], wallSeconds, ...result };
     await writeJsonAtomically(join(outDirectory, 'result.json'), record);

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { resolveExperimentConfig } from '../experiment/resolve-experiment-config.js';
 import { isPositiveInteger, numberFlag, parseFlags } from '../parse-flags.js';
 import { defaultParallelRuns, runInformationPlaneSweep } from '../run/information-plane-sweep.js';
-import { queueExecutorForCommand } from '../queue/queue-executor-for-command.js';
+import { prepareQueueSubmission } from '../queue/prepare-queue-submission.js';
 import type { QueueRunExecutor } from '../queue/queue-run-executor.js';
 import { pathExists } from '../run/run-directory.js';
 import { startBackend } from '../start-backend.js';
@@ -71,7 +71,7 @@ export async function sweepCommand(argv: string[]): Promise<void> {
     if (flags.json !== true) process.stdout.write(`${text}\n`);
   };
   const executor: QueueRunExecutor | undefined =
-    flags.queue === undefined ? undefined : await queueExecutorForCommand('sweep', { queue: flags.queue, store: flags.store, resume: flags.resume === true }, out, log);
+    flags.queue === undefined ? undefined : await (await prepareQueueSubmission('sweep', { queue: flags.queue, store: flags.store, resume: flags.resume === true }, [out], log))(out);
   let sweep: Awaited<ReturnType<typeof runInformationPlaneSweep>>;
   try {
     sweep = await runInformationPlaneSweep({

@@ -45,7 +45,7 @@ export async function workerCommand(argv: string[]): Promise<void> {
   await checkRedisReachable('worker', location);
   const log = (text: string) => process.stdout.write(`${text}\n`);
   const worker = startRunWorker({ location, store, concurrency, lockDurationMs, stalledIntervalMs, log });
-  log(`tame worker: taking runs from ${location.display} into ${store}, ${concurrency} at a time (Ctrl-C: checkpoint and give them back)`);
+  log(`tame worker ${worker.name}: taking runs from ${location.display} into ${store}, ${concurrency} at a time (Ctrl-C: checkpoint and give them back)`);
   await new Promise<void>((done) => {
     let stopping = false;
     const stop = (signal: string) => {

@@ -24,6 +24,8 @@ export interface RunWorkerOptions {
 }
 
 export interface RunWorker {
+  /** 'HOST:PID', as progress lines name the worker. */
+  readonly name: string;
   /** Stops taking jobs; running jobs checkpoint and go back to the queue; resolves once the worker closed. */
   drain(): Promise<void>;
 }
@@ -125,6 +127,7 @@ export function startRunWorker(options: RunWorkerOptions): RunWorker {
   });
 
   return {
+    name: workerName,
     async drain() {
       if (draining) return;
       draining = true;

@@ -19,6 +19,7 @@ const rotateSampleAccuracyTarget = 0.8;
  */
 export const conditionalConvDrawReproduction: Reproduction = {
   id: 'conditional-convdraw',
+  runsOnQueue: true,
   title: 'Conditional ConvDRAW on MNIST-sum and MNIST-rotate with GECO-RE: samples given contexts',
   configurations: {
     smoke: 'convdraw (small preset, image context), mnist-sum and mnist-rotate, GECO RE <= 0.12, 2 steps of 8, samples of 50 test contexts classified',

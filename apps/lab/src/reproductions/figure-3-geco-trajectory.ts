@@ -14,6 +14,7 @@ const rmseOf = (value: number, kappa: number, dimensions: number) => Math.sqrt(M
  */
 export const figure3GecoTrajectoryReproduction: Reproduction = {
   id: 'figure-3',
+  runsOnQueue: true,
   title: 'Figure 3: GECO trajectory in the information plane (lambda rises, then falls once the RE constraint holds)',
   configurations: {
     smoke: 'conv-vae, embedded MNIST, GECO RE <= 0.1, 4 steps of 8',

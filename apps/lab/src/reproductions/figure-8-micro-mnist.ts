@@ -303,6 +303,7 @@ function page(title: string, panels: ReadonlyArray<{ svg: string; caption: strin
 
 export const figure8MicroMnistReproduction: Reproduction = {
   id: 'figure-8',
+  runsOnQueue: true,
   title: 'Figure 8 / Appendix E.1: posterior tiling of a 2-D VAE+NVP on Micro-MNIST, ELBO vs GECO + RE (tight, loose) vs GECO + CLA',
   configurations: {
     smoke: `micro-mnist (7 digits), vae-nvp small preset, latent 2; 4 runs (ELBO sigma ${elboSigma}, GECO-RE ${tightKappa} and ${looseKappa}, GECO-CLA ${claKappa}) of 4 steps of batch 7`,
@@ -326,6 +327,7 @@ export const figure8MicroMnistReproduction: Reproduction = {
         config: plan.config,
         reuseFinishedRuns: context.resume === true,
         inChildProcess: false,
+        executor: context.executor,
         backend: context.backend,
         command: 'reproduce figure-8',
         log: (text: string) => log(`${label}: ${text}`),

@@ -89,6 +89,7 @@ interface TrainedRun {
  */
 export const gecoControllersReproduction: Reproduction = {
   id: 'geco-controllers',
+  runsOnQueue: true,
   title: "GECO's multiplier controllers under Figure 5's protocol (kappa = the ELBO's error): peak lambda, time to kappa, test RMSE and KL",
   configurations: {
     smoke: 'conv-vae, embedded MNIST, ELBO then GECO-RE with asymmetric, pi, pi-kp2 and pid, 2 steps of 8 per run',
@@ -100,7 +101,8 @@ export const gecoControllersReproduction: Reproduction = {
   },
   async run(context) {
     const { datasets, seeds } = plans(context);
-    const parallel = context.scale === 'smoke' ? 1 : defaultParallelRuns();
+    // On a queue every run is submitted at once: the workers decide how many train.
+    const parallel = context.executor !== undefined ? Number.MAX_SAFE_INTEGER : context.scale === 'smoke' ? 1 : defaultParallelRuns();
     const evaluationLimit = context.scale === 'smoke' ? { maxExamples: smokeEvaluationExamples } : {};
 
     // Runs train `parallel` at a time; each is evaluated in this process as soon as it is trained, one at a time.
@@ -112,6 +114,7 @@ export const gecoControllersReproduction: Reproduction = {
           config,
           reuseFinishedRuns: context.resume === true,
           inChildProcess: parallel > 1,
+          executor: context.executor,
           backend: context.backend,
           command: 'reproduce',
           openLock,

@@ -19,6 +19,7 @@ export function informationPlaneReproduction(dataset: 'mnist' | 'fashion-mnist')
   const name = dataset === 'mnist' ? 'embedded MNIST' : 'Fashion-MNIST';
   return {
     id: `figure-4-${dataset}`,
+    runsOnQueue: true,
     title: `Figures 4/5 on ${name}: information plane of GECO-RE vs ELBO vs annealed beta; GECO at the ELBO's error has lower KL`,
     configurations: {
       smoke: `conv-vae, ${name}, kappas 0.1 and 0.2, 2 steps of 8 per run`,
@@ -44,7 +45,9 @@ export function informationPlaneReproduction(dataset: 'mnist' | 'fashion-mnist')
         matchElbo: true,
         reuseFinishedRuns: context.resume === true,
         // Smoke runs train in this process (fast to start); real runs train one per core in child processes.
-        parallel: context.scale === 'smoke' ? 1 : defaultParallelRuns(),
+        // On a queue every run is submitted at once: the workers decide how many train.
+        parallel: context.executor !== undefined ? Number.MAX_SAFE_INTEGER : context.scale === 'smoke' ? 1 : defaultParallelRuns(),
+        ...(context.executor === undefined ? {} : { executor: context.executor }),
         ...(context.scale === 'smoke' ? { evaluationExamples: smokeEvaluationExamples } : {}),
         out: context.outDirectory,
         log: context.log,

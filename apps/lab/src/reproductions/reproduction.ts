@@ -1,3 +1,5 @@
+import type { RunExecutor } from '../run/run-executor.js';
+
 /**
  * A reproduction is one experiment of the two papers (issue 7), run by one command:
  * `tame reproduce <id> [--smoke | --medium | --faithful]`. It trains what it needs into its output directory, writes
@@ -22,6 +24,8 @@ export interface ReproductionContext {
   readonly resume?: boolean;
   /** tfjs backend name passed on to training ('auto' when not set). */
   readonly backend?: string;
+  /** Where runs train (`tame reproduce --queue`: a queue's workers); only reproductions with `runsOnQueue` get one. */
+  readonly executor?: RunExecutor;
   /** Progress for the user (one line per call); silent under --json. */
   log(text: string): void;
 }
@@ -45,6 +49,8 @@ export interface Reproduction {
   readonly title: string;
   /** One line per scale: what it trains, for `tame reproduce list` and the docs. */
   readonly configurations: Readonly<Record<ReproductionScale, string>>;
+  /** Every run it trains goes through `context.executor` (trainAndOpenRun), so `--queue` can hand them to workers. */
+  readonly runsOnQueue?: boolean;
   run(context: ReproductionContext): Promise<ReproductionResult>;
 }
 

@@ -11,6 +11,7 @@ import { trainingRmse } from '../run/information-plane-sweep.js';
  */
 export const table2MarginalKlReproduction: Reproduction = {
   id: 'table-2',
+  runsOnQueue: true,
   title: 'Table 2: marginal KL of VAE+NVP on Color-MNIST, ELBO vs GECO-RE (paper: 182.5 vs 10.3 nats)',
   configurations: {
     smoke: 'vae-nvp (small preset), color-mnist, 2 steps of 8 per run',

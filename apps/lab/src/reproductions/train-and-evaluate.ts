@@ -30,7 +30,7 @@ export async function trainAndEvaluate<EXTRA = undefined>(
   const runDirectory = join(context.outDirectory, name);
   const started = performance.now();
   context.log(`${name}: training ${config.model.id} on ${config.dataset} (${config.objective.kind}${config.constraints.map((entry) => `, ${entry.id} <= ${entry.kappa}`).join('')}) for ${config.training.steps} steps`);
-  const options = { runDirectory, config, reuseFinishedRuns: context.resume === true, inChildProcess: false, backend: context.backend, command: 'reproduce', log: (text: string) => context.log(`${name}: ${text}`) };
+  const options = { runDirectory, config, reuseFinishedRuns: context.resume === true, inChildProcess: false, executor: context.executor, backend: context.backend, command: 'reproduce', log: (text: string) => context.log(`${name}: ${text}`) };
   return trainAndOpenRun(options, async (opened, { summary }) => {
     // Smoke runs evaluate on a few hundred examples: they prove the pipeline, not the numbers.
     const evaluation = await evaluateOpenedRun(opened, context.scale === 'smoke' ? { maxExamples: smokeEvaluationExamples } : {});
