@@ -19,15 +19,25 @@ commands:
   data      inspect <dataset id> [--json] [--max N] [--backend ID]   counts, shape, value range, labels
   classifier train --out FILE [--steps 3000] | eval [--weights FILE]  [--backend ID]   the MNIST classifier of the cla/fre-mnist constraints
   sweep     [--kappas 0.08,0.1,0.15] [--controller KIND[:key=value,...]] [--model ID] [--dataset ID] [--steps N] [--elbo-sigma 0.1] [--anneal-from 10]
-            [--parallel N] [--no-match-elbo]
+            [--parallel N] [--no-match-elbo] [--force | --resume] [--queue redis://[:password@]HOST:PORT[/DB] [--store DIR]]
             [--out DIR] [--json]   ELBO + annealed beta + GECO-RE per kappa + GECO-RE at the ELBO's training RMSE,
-            N runs at a time (default: one per core): sweep.json, information-plane.html (Figures 4 and 5)
+            N runs at a time (default: one per core): sweep.json, information-plane.html (Figures 4 and 5);
+            --queue: every run is a job for tame worker processes (any machine), --out inside the shared --store
+            (default: the working directory); --resume re-attaches to the sweep's jobs and keeps finished runs
+  worker    --queue redis://[:password@]HOST:PORT[/DB] --store DIR [--concurrency N] [--threads 1]
+            [--lock-duration MS] [--stalled-interval MS]   train the runs of queued sweeps/reproductions into the
+            shared run store, N at a time (one process and core each; --threads accepts only 1: there is no thread
+            setting). A worker that dies loses its job after --lock-duration (default 30000; env
+            TAME_QUEUE_LOCK_DURATION_MS); workers look for such jobs every --stalled-interval (default 30000; env
+            TAME_QUEUE_STALLED_INTERVAL_MS) and resume them from their last checkpoint. SIGINT/SIGTERM: the runs in
+            progress checkpoint and go back to the queue, exit 0
   fixed-points --data two-blobs|lines|circles [--lipschitz none|local|global] [--gamma X] [--betas 60]
             [--tiles 32] [--seed 0] [--out DIR] [--json]   beta sweep of the reconstruction fixed points
             (Figures 2 and 7, documented reconstruction): E(beta), fixed-point counts, critical betas, figure
   reproduce list | <id> | all [--smoke | --medium | --faithful] [--out DIR] [--force | --resume] [--json]   the papers' experiments
             (EXPERIMENTS.md): ${reproductions.map((reproduction) => reproduction.id).join(', ')};
             each writes its runs, figures, result.json and result.md
+            [--queue redis://HOST:PORT [--store DIR]]: runs train on tame workers (${reproductions.filter((reproduction) => reproduction.runsOnQueue === true).map((reproduction) => reproduction.id).join(', ')})
   bench     time one training step of the reference conv VAE on each available backend
             --json  --backends wasm,cpu  --batch N  --steps N  --slow-steps N
 
