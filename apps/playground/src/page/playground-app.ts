@@ -14,8 +14,6 @@ import { fillSelect, type PageElements } from './page-elements.js';
 import { publishState, type PlaygroundStatus } from './page-state.js';
 import { kappaRange, type PlaygroundOptions } from './query-options.js';
 
-/** Adam's step size: 5e-3 gets the small model to RMSE 0.15 in about 1,000 steps (2e-3, the app's default, takes 3x longer). */
-const learningRate = 5e-3;
 /** Reconstructions and samples are redrawn at most this often (and at the last step). */
 const previewIntervalMilliseconds = 600;
 /** Steps before the speed is measured: the first ones compile shaders or warm up wasm. */
@@ -153,8 +151,9 @@ export async function startPlayground(elements: PageElements, options: Playgroun
     if (digits === undefined) return;
     const request = elements.backendSelect.value;
     if (isBackendRequest(request) && request !== backendRequest) await useBackend(request);
-    const size = elements.modelSelect.value;
-    const model = createConvVaeModel({ ...modelSizes[isModelSize(size) ? size : options.model], name: 'playground', seed: options.seed });
+    const selected = elements.modelSelect.value;
+    const size = modelSizes[isModelSize(selected) ? selected : options.model];
+    const model = createConvVaeModel({ ...size.config, name: 'playground', seed: options.seed });
     const geco = createRetargetableGeco({ kappa: currentKappa(), controller: controllerConfig(currentController()) }, model.config.dataShape.reduce((a, b) => a * b, 1));
     history.clear();
     chartsDirty = true;
@@ -166,7 +165,7 @@ export async function startPlayground(elements: PageElements, options: Playgroun
       dataset: digits.dataset,
       steps: options.steps,
       batchSize: options.batchSize,
-      learningRate,
+      learningRate: size.learningRate,
       seed: options.seed,
       onStep: (event) => onStep(event, model),
     });
