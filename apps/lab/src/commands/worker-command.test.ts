@@ -79,12 +79,12 @@ describe.skipIf(!redisServerAvailable)('tame sweep --queue and tame worker', () 
     await writeFile(join(store, 'a-file'), '');
     const tame = (...args: string[]) => spawnTame(args, { cwd: store });
     expectUsageError(await tame('worker', '--queue', 'http://127.0.0.1:6379', '--store', '.'), /^tame worker: --queue must be redis:\/\/\[:password@\]HOST:PORT\[\/DB\], got 'http:\/\/127\.0\.0\.1:6379'$/);
-    expectUsageError(await tame('worker', '--queue', 'redis://127.0.0.1:1', '--store', '.'), /^tame worker: cannot reach Redis at redis:\/\/127\.0\.0\.1:1\/0: ECONNREFUSED at 127\.0\.0\.1:1$/);
+    expectUsageError(await tame('worker', '--queue', 'redis://127.0.0.1:1', '--store', '.'), /^tame worker: cannot reach Redis at redis:\/\/127\.0\.0\.1:1\/0: connect ECONNREFUSED 127\.0\.0\.1:1$/);
     expectUsageError(await tame('worker', '--queue', redis.url, '--store', 'a-file'), /^tame worker: run store a-file is not a directory$/);
     expectUsageError(await tame('worker', '--queue', redis.url, '--store', 'missing'), /^tame worker: run store missing does not exist/);
     expectUsageError(await tame('worker', '--queue', redis.url, '--store', '.', '--threads', '4'), /^tame worker: --threads must be 1 /);
     expectUsageError(await tame(...sweepArgs('bad-url', '--queue', 'redis://127.0.0.1:notaport')), /^tame sweep: --queue must be redis:/);
-    expectUsageError(await tame(...sweepArgs('unreachable', '--queue', 'redis://127.0.0.1:1')), /^tame sweep: cannot reach Redis at redis:\/\/127\.0\.0\.1:1\/0: ECONNREFUSED/);
+    expectUsageError(await tame(...sweepArgs('unreachable', '--queue', 'redis://127.0.0.1:1')), /^tame sweep: cannot reach Redis at redis:\/\/127\.0\.0\.1:1\/0: connect ECONNREFUSED 127\.0\.0\.1:1$/);
     expectUsageError(await tame(...sweepArgs(join(tmpdir(), 'outside-the-store'), '--queue', redis.url)), /^tame sweep: --out .* must be inside the run store /);
   });
 

@@ -1,29 +1,62 @@
-import { createBunRedisClient, type RedisClient } from 'bullmq';
+import { Redis } from 'ioredis';
 import { UsageError } from '../usage-error.js';
-import type { RedisLocation } from './redis-location.js';
-import { RespConnection } from './resp-connection.js';
+import type { RedisEndpoint, RedisLocation } from './redis-location.js';
 
 /**
- * A BullMQ connection to `location`: our RESP connection behind BullMQ's adapter, which connects at once and
- * reconnects with backoff (1 s, growing to 20 s) whenever Redis goes away, e.g. while it restarts. Commands sent
- * meanwhile fail fast and BullMQ's loops retry them, which is what `maxRetriesPerRequest: null` buys with ioredis.
+ * A BullMQ connection to `location` (ioredis, the driver BullMQ is built and tested on). It reconnects with backoff
+ * (0.5 s, growing to 5 s) whenever Redis goes away, e.g. while it restarts; `maxRetriesPerRequest: null` makes
+ * commands wait for the reconnection instead of failing, which BullMQ requires of its workers' connections.
  */
-export function createRedisClient(location: RedisLocation): RedisClient {
-  const client = createBunRedisClient(new RespConnection(location));
+export function createRedisClient(location: RedisEndpoint): Redis {
+  const client = new Redis({
+    host: location.host,
+    port: location.port,
+    db: location.db,
+    ...(location.username === undefined ? {} : { username: location.username }),
+    ...(location.password === undefined ? {} : { password: location.password }),
+    connectTimeout: location.connectTimeoutMs,
+    maxRetriesPerRequest: null,
+    retryStrategy: (attempt) => Math.min(attempt * 500, 5000),
+  });
   // Connection losses are retried; without a listener EventEmitter would throw them.
   client.on('error', () => {});
   return client;
 }
 
+/** Sends one command on a fresh connection that neither retries nor queues: it answers or fails within the timeout. */
+export async function sendRedisCommandOnce(endpoint: RedisEndpoint, command: string, args: readonly string[]): Promise<unknown> {
+  const client = new Redis({
+    host: endpoint.host,
+    port: endpoint.port,
+    db: endpoint.db,
+    ...(endpoint.username === undefined ? {} : { username: endpoint.username }),
+    ...(endpoint.password === undefined ? {} : { password: endpoint.password }),
+    connectTimeout: endpoint.connectTimeoutMs,
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  // The socket's own error (ECONNREFUSED, ETIMEDOUT, WRONGPASS) says more than "Connection is closed".
+  let socketError: Error | undefined;
+  client.on('error', (error: Error) => {
+    socketError ??= error;
+  });
+  try {
+    await client.connect();
+    return await client.call(command, ...args);
+  } catch (error) {
+    throw socketError ?? error;
+  } finally {
+    client.disconnect();
+  }
+}
+
 /** Connects once and PINGs, so that a wrong address or password is one line (exit 2) rather than a hang. */
 export async function checkRedisReachable(command: string, location: RedisLocation): Promise<void> {
-  const connection = new RespConnection(location);
   try {
-    await connection.connect();
-    await connection.send('PING', []);
+    await sendRedisCommandOnce(location, 'PING', []);
   } catch (error) {
     throw new UsageError(`tame ${command}: cannot reach Redis at ${location.display}: ${(error as Error).message}`);
-  } finally {
-    connection.close();
   }
 }

@@ -1,5 +1,4 @@
 import { UsageError } from '../usage-error.js';
-import type { RespEndpoint } from './resp-connection.js';
 
 /** How long connecting to Redis may take before the command gives up (TAME_REDIS_CONNECT_TIMEOUT_MS overrides). */
 export function redisConnectTimeoutMs(): number {
@@ -7,7 +6,18 @@ export function redisConnectTimeoutMs(): number {
   return configured > 0 ? configured : 5000;
 }
 
-export interface RedisLocation extends RespEndpoint {
+/** Where a Redis server listens, and how long connecting may take. */
+export interface RedisEndpoint {
+  readonly host: string;
+  readonly port: number;
+  readonly username?: string | undefined;
+  readonly password?: string | undefined;
+  readonly db: number;
+  /** Give up connecting (and authenticating) after this long. */
+  readonly connectTimeoutMs: number;
+}
+
+export interface RedisLocation extends RedisEndpoint {
   /** 'redis://HOST:PORT/DB' without the password, for messages. */
   readonly display: string;
 }

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RespConnection } from '../queue/resp-connection.js';
+import { sendRedisCommandOnce } from '../queue/redis-client.js';
 
 /** Debian's redis-server, as CI installs it. */
 export const redisServerPath = '/usr/bin/redis-server';
@@ -33,13 +33,7 @@ async function freePort(): Promise<number> {
 }
 
 async function sendOnce(port: number, command: string, args: string[]): Promise<unknown> {
-  const connection = new RespConnection({ host: '127.0.0.1', port, db: 0, connectTimeoutMs: 1000 });
-  try {
-    await connection.connect();
-    return await connection.send(command, args);
-  } finally {
-    connection.close();
-  }
+  return sendRedisCommandOnce({ host: '127.0.0.1', port, db: 0, connectTimeoutMs: 1000 }, command, args);
 }
 
 async function waitForPing(port: number, process: ChildProcess, output: () => string): Promise<void> {
