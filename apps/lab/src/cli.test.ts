@@ -28,13 +28,13 @@ describe('tame', () => {
   it('--help lists every command and exits 0', async () => {
     const run = await tame('--help');
     expectSuccess(run);
-    for (const command of ['train', 'eval', 'sample', 'report', 'data', 'classifier', 'sweep', 'fixed-points', 'reproduce', 'bench']) {
+    for (const command of ['train', 'eval', 'sample', 'report', 'data', 'classifier', 'sweep', 'fixed-points', 'reproduce', 'bench', 'worker']) {
       expect(run.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
     }
   });
 
   it('names an unknown command and the known ones', async () => {
-    expectUsageError(await tame('trian'), /^tame: unknown command 'trian' \(expected one of: train, eval, .*bench; tame --help explains them\)$/);
+    expectUsageError(await tame('trian'), /^tame: unknown command 'trian' \(expected one of: train, eval, .*bench, worker; tame --help explains them\)$/);
   });
 
   it('resolves relative paths against INIT_CWD, where npm says the user typed the command', async () => {
