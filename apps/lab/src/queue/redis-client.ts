@@ -1,6 +1,18 @@
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { UsageError } from '../usage-error.js';
 import type { RedisEndpoint, RedisLocation } from './redis-location.js';
+
+/** Where and as whom to connect, and how long connecting may take: the options every connection here shares. */
+function endpointOptions(endpoint: RedisEndpoint): RedisOptions {
+  return {
+    host: endpoint.host,
+    port: endpoint.port,
+    db: endpoint.db,
+    ...(endpoint.username === undefined ? {} : { username: endpoint.username }),
+    ...(endpoint.password === undefined ? {} : { password: endpoint.password }),
+    connectTimeout: endpoint.connectTimeoutMs,
+  };
+}
 
 /**
  * A BullMQ connection to `location` (ioredis, the driver BullMQ is built and tested on). It reconnects with backoff
@@ -9,12 +21,7 @@ import type { RedisEndpoint, RedisLocation } from './redis-location.js';
  */
 export function createRedisClient(location: RedisEndpoint): Redis {
   const client = new Redis({
-    host: location.host,
-    port: location.port,
-    db: location.db,
-    ...(location.username === undefined ? {} : { username: location.username }),
-    ...(location.password === undefined ? {} : { password: location.password }),
-    connectTimeout: location.connectTimeoutMs,
+    ...endpointOptions(location),
     maxRetriesPerRequest: null,
     retryStrategy: (attempt) => Math.min(attempt * 500, 5000),
   });
@@ -26,12 +33,7 @@ export function createRedisClient(location: RedisEndpoint): Redis {
 /** Sends one command on a fresh connection that neither retries nor queues: it answers or fails within the timeout. */
 export async function sendRedisCommandOnce(endpoint: RedisEndpoint, command: string, args: readonly string[]): Promise<unknown> {
   const client = new Redis({
-    host: endpoint.host,
-    port: endpoint.port,
-    db: endpoint.db,
-    ...(endpoint.username === undefined ? {} : { username: endpoint.username }),
-    ...(endpoint.password === undefined ? {} : { password: endpoint.password }),
-    connectTimeout: endpoint.connectTimeoutMs,
+    ...endpointOptions(endpoint),
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
