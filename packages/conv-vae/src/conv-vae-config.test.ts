@@ -1,24 +1,12 @@
-import { InvalidPluginConfigError, parsePluginConfig, TameError } from '@tame/core';
+import { parsePluginConfig } from '@tame/core';
+import { expectInvalidPluginConfig } from '@tame/core/test';
 import { describe, expect, it } from 'vitest';
 import { convVaePlugin } from './conv-vae-model.js';
 import { convVaePresets } from './conv-vae-presets.js';
 
 const parse = (config: unknown) => parsePluginConfig(convVaePlugin, config);
 
-function expectInvalid(config: unknown, field: string, fragment: RegExp): void {
-  try {
-    parse(config);
-  } catch (error) {
-    expect(TameError.isInstance(error)).toBe(true);
-    expect(error).toBeInstanceOf(InvalidPluginConfigError);
-    const message = (error as Error).message;
-    expect(message).toContain("'@tame/conv-vae'");
-    expect(message).toContain(`${field}:`);
-    expect(message).toMatch(fragment);
-    return;
-  }
-  throw new Error(`config ${JSON.stringify(config)} was accepted`);
-}
+const expectInvalid = (config: unknown, field: string, fragment: RegExp) => expectInvalidPluginConfig(convVaePlugin, config, field, fragment);
 
 describe('conv VAE config', () => {
   it('defaults to the reference model (latent 16, channels 32 and 64, 28x28x1, seed 0) and is JSON', () => {

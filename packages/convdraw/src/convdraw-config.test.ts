@@ -1,4 +1,5 @@
-import { InvalidPluginConfigError, parsePluginConfig, TameError } from '@tame/core';
+import { parsePluginConfig } from '@tame/core';
+import { expectInvalidPluginConfig } from '@tame/core/test';
 import { describe, expect, it } from 'vitest';
 import { contextEncoderOutputSize, contextEncoderStrides } from './convdraw-config.js';
 import { convDrawPlugin } from './convdraw-model.js';
@@ -6,20 +7,7 @@ import { convDrawPresets } from './convdraw-presets.js';
 
 const parse = (config: unknown) => parsePluginConfig(convDrawPlugin, config);
 
-function expectInvalid(config: unknown, field: string, fragment: RegExp): void {
-  try {
-    parse(config);
-  } catch (error) {
-    expect(TameError.isInstance(error)).toBe(true);
-    expect(error).toBeInstanceOf(InvalidPluginConfigError);
-    const message = (error as Error).message;
-    expect(message).toContain("'@tame/convdraw'");
-    expect(message).toContain(`${field}:`);
-    expect(message).toMatch(fragment);
-    return;
-  }
-  throw new Error(`config ${JSON.stringify(config)} was accepted`);
-}
+const expectInvalid = (config: unknown, field: string, fragment: RegExp) => expectInvalidPluginConfig(convDrawPlugin, config, field, fragment);
 
 describe('ConvDRAW config', () => {
   it('fills every field from the small preset by default and is JSON', () => {

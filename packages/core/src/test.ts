@@ -10,4 +10,5 @@ export {
   describeLikelihoodPluginConformance,
   describeModelPluginConformance,
 } from './testing/conformance.js';
+export { expectInvalidPluginConfig } from './testing/expect-invalid-plugin-config.js';
 export { createTinyVae, type TinyVaeOptions } from './testing/tiny-vae.js';
