@@ -2,7 +2,7 @@
 // cpu backend, and prints a per-kernel profile of one wasm step (tf.profile).
 //
 // Run: npx tsx --conditions=@tame/source packages/backend/bench/reference-step.ts [--steps 20] [--warmup 5]
-//        [--cpu-steps 2] (0 skips cpu) [--profile-steps 5] [--backend wasm|cpu|node|node-gpu]
+//        [--threads 1] (wasm XNNPACK threads) [--cpu-steps 2] (0 skips cpu) [--profile-steps 5] [--backend wasm|cpu|node|node-gpu]
 //        [--native Conv2DBackpropInput,BatchMatMul,_FusedMatMul] (ablation: put back tfjs-backend-wasm's own kernels)
 //      PROFILE_CALLS=1 also prints every kernel call of one profiled step with its input shapes and time.
 //
@@ -20,6 +20,7 @@ function option(name: string, fallback: number): number {
   return i >= 0 ? Number(argv[i + 1]) : fallback;
 }
 const steps = option('steps', 20);
+const threads = option('threads', 1);
 const warmup = option('warmup', 5);
 const cpuSteps = option('cpu-steps', 2);
 const profiledSteps = option('profile-steps', 5);
@@ -113,7 +114,7 @@ function median(xs: number[]): number {
 }
 
 async function run(backend: string, timedSteps: number, warmupSteps: number, profile: boolean) {
-  const active = await setBackend(backend);
+  const active = await setBackend(backend, { threads });
   for (const [name, config] of nativeConfigs) {
     if (config === undefined || active !== 'wasm') continue;
     tf.unregisterKernel(name, 'wasm');

@@ -1,3 +1,3 @@
 export { backendNames, isBackendRequest, type BackendName, type BackendRequest } from './backend-name.js';
-export { getBackendName, setBackend } from './set-backend.js';
+export { getBackendName, getBackendThreads, setBackend, type SetBackendOptions } from './set-backend.js';
 export { registerWasmTrainingKernels, wasmTrainingKernelNames } from './wasm/register-wasm-training-kernels.js';

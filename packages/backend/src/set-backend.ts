@@ -1,13 +1,23 @@
 import type { BackendName, BackendRequest } from './backend-name.js';
 import { backendNames, isBackendRequest } from './backend-name.js';
-import { registerWasmTrainingKernels } from './wasm/register-wasm-training-kernels.js';
+import { startWasm, wasmThreads } from './wasm/start-wasm.js';
 
 type TensorFlow = typeof import('@tensorflow/tfjs');
+
+/** Options of {@link setBackend}. */
+export interface SetBackendOptions {
+  /**
+   * Threads of the wasm backend's XNNPACK pool (conv, matMul), the calling thread included; default 1. Ignored by the
+   * other backends (tfjs-node sizes its own pool). Fixed per process once wasm has started: a later call asking for a
+   * different count throws. In Node, more than 1 starts tfjs-backend-wasm's threaded build, which tfjs leaves off there
+   * (see the README: it depends on tfjs-backend-wasm 4.22.0 exactly).
+   */
+  threads?: number;
+}
 
 /** What is installed and loadable on this machine, probed once per process. */
 const loadedNative: { package?: '@tensorflow/tfjs-node' | '@tensorflow/tfjs-node-gpu'; error?: string } = {};
 let tensorFlow: TensorFlow | undefined;
-let wasmLoaded = false;
 
 async function loadTensorFlow(): Promise<TensorFlow> {
   // The union package registers the cpu backend and, crucially, every gradient (tfjs-core alone has none).
@@ -29,23 +39,14 @@ async function loadNative(gpu: boolean): Promise<boolean> {
   }
 }
 
-async function loadWasm(tf: TensorFlow): Promise<void> {
-  if (!wasmLoaded) {
-    await import('@tensorflow/tfjs-backend-wasm');
-    wasmLoaded = true;
-  }
-  registerWasmTrainingKernels(tf);
-}
-
-async function activate(tf: TensorFlow, name: BackendName): Promise<boolean> {
+async function activate(tf: TensorFlow, name: BackendName, threads: number | undefined): Promise<boolean> {
   switch (name) {
     case 'node-gpu':
     case 'node':
       if (!(await loadNative(name === 'node-gpu'))) return false;
       return tf.setBackend('tensorflow');
     case 'wasm':
-      await loadWasm(tf);
-      return tf.setBackend('wasm');
+      return startWasm(tf, threads);
     case 'cpu': {
       const ready = await tf.setBackend('cpu');
       // The cpu backend prints a "use tfjs-node" banner on first use; tame reports its backend itself.
@@ -63,19 +64,28 @@ export function getBackendName(): BackendName | undefined {
   return (backendNames as readonly string[]).includes(active ?? '') ? (active as BackendName) : undefined;
 }
 
+/** Threads of the active backend's pool: wasm's XNNPACK threads; undefined on the other backends. */
+export function getBackendThreads(): number | undefined {
+  return getBackendName() === 'wasm' ? wasmThreads() : undefined;
+}
+
 /**
  * Loads the TensorFlow.js runtime and activates a backend. `auto` tries node-gpu, node, wasm, then cpu and takes the
- * first that starts. On wasm it also registers tame's training kernels (conv gradients wasm lacks).
- * Returns the active backend's name. Nothing is registered until this is called.
+ * first that starts. On wasm it also registers tame's training kernels (conv gradients wasm lacks) and starts
+ * `options.threads` threads. Returns the active backend's name. Nothing is registered until this is called.
  */
-export async function setBackend(request: BackendRequest | string = 'auto'): Promise<BackendName> {
+export async function setBackend(request: BackendRequest | string = 'auto', options: SetBackendOptions = {}): Promise<BackendName> {
   if (!isBackendRequest(request)) {
     throw new Error(`Unknown backend '${request}'. Expected one of: auto, ${backendNames.join(', ')}`);
+  }
+  const threads = options.threads;
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) {
+    throw new Error(`setBackend: threads must be a whole number ≥ 1, got ${String(options.threads)}`);
   }
   const tf = await loadTensorFlow();
   const candidates: readonly BackendName[] = request === 'auto' ? backendNames : [request];
   for (const candidate of candidates) {
-    if (await activate(tf, candidate)) {
+    if (await activate(tf, candidate, threads)) {
       await tf.ready();
       return candidate;
     }
