@@ -12,6 +12,7 @@ commands:
             --objective geco|elbo|bilbo|beta:<value>|beta-anneal:<from>[:<to>]  --constraint id:kappa[:key=value,...] (repeatable)
             --controller pi|asymmetric|pid|algorithm-1|softplus-squared[:key=value,...]  (GECO's multiplier; default pi)
             --steps N  --batch N  --lr X  --seed N  --backend auto|node-gpu|node|wasm|cpu
+            --threads N  (wasm threads for conv and matMul; default: every core; results do not depend on it)
             --out DIR  --resume DIR [--steps N]  --force  --json
   eval      --run DIR [--json] [--backend ID]   test-set MSE, KL, marginal KL, NLL/pixel at sigma* (Appendix D), ELBO, constraints
   sample    --run DIR [--n 64] [--out samples.png] [--seed N] [--reconstructions] [--backend ID]
@@ -19,15 +20,14 @@ commands:
   data      inspect <dataset id> [--json] [--max N] [--backend ID]   counts, shape, value range, labels
   classifier train --out FILE [--steps 3000] | eval [--weights FILE]  [--backend ID]   the MNIST classifier of the cla/fre-mnist constraints
   sweep     [--kappas 0.08,0.1,0.15] [--controller KIND[:key=value,...]] [--model ID] [--dataset ID] [--steps N] [--elbo-sigma 0.1] [--anneal-from 10]
-            [--parallel N] [--no-match-elbo] [--force | --resume] [--queue redis://[:password@]HOST:PORT[/DB] [--store DIR]]
+            [--parallel N] [--threads N] [--no-match-elbo] [--force | --resume] [--queue redis://[:password@]HOST:PORT[/DB] [--store DIR]]
             [--out DIR] [--json]   ELBO + annealed beta + GECO-RE per kappa + GECO-RE at the ELBO's training RMSE,
-            N runs at a time (default: one per core): sweep.json, information-plane.html (Figures 4 and 5);
+            N runs at a time (default: one per core; --threads each, default cores / N): sweep.json, information-plane.html (Figures 4 and 5);
             --queue: every run is a job for tame worker processes (any machine), --out inside the shared --store
             (default: the working directory); --resume re-attaches to the sweep's jobs and keeps finished runs
-  worker    --queue redis://[:password@]HOST:PORT[/DB] --store DIR [--concurrency N] [--threads 1]
+  worker    --queue redis://[:password@]HOST:PORT[/DB] --store DIR [--concurrency N] [--threads T]
             [--lock-duration MS] [--stalled-interval MS]   train the runs of queued sweeps/reproductions into the
-            shared run store, N at a time (one process and core each; --threads accepts only 1: there is no thread
-            setting). A worker that dies loses its job after --lock-duration (default 30000; env
+            shared run store, N at a time (one process each, T wasm threads each; default T: cores / N). A worker that dies loses its job after --lock-duration (default 30000; env
             TAME_QUEUE_LOCK_DURATION_MS); workers look for such jobs every --stalled-interval (default 30000; env
             TAME_QUEUE_STALLED_INTERVAL_MS) and resume them from their last checkpoint. SIGINT/SIGTERM: the runs in
             progress checkpoint and go back to the queue, exit 0

@@ -6,6 +6,7 @@ import { prepareQueueSubmission } from '../queue/prepare-queue-submission.js';
 import type { QueueRunExecutor } from '../queue/queue-run-executor.js';
 import { pathExists } from '../run/run-directory.js';
 import { startBackend } from '../start-backend.js';
+import { threadsFlag } from '../thread-count.js';
 import { UsageError } from '../usage-error.js';
 
 export const sweepFlags = {
@@ -29,6 +30,7 @@ export const sweepFlags = {
   json: { type: 'boolean' },
   'no-match-elbo': { type: 'boolean' },
   parallel: { type: 'string' },
+  threads: { type: 'string' },
 } as const;
 
 function parseList(text: string): number[] {
@@ -66,7 +68,9 @@ export async function sweepCommand(argv: string[]): Promise<void> {
   if (flags.queue !== undefined && flags.parallel !== undefined) throw new UsageError('tame sweep: --parallel does not apply with --queue (the workers decide: tame worker --concurrency)');
   const parallel = numberFlag('sweep', 'parallel', flags.parallel, defaultParallelRuns(), isPositiveInteger, 'a positive integer (runs trained at once)');
   const base = await resolveExperimentConfig({ ...flags, constraint: ['re:0.1'] }, 'sweep');
-  await startBackend('sweep', flags.backend);
+  // With --parallel 1 the runs train in this process; otherwise each in its own, with --threads each.
+  const threads = threadsFlag('sweep', flags.threads, parallel);
+  await startBackend('sweep', flags.backend, parallel === 1 ? threads : undefined);
   const log = (text: string) => {
     if (flags.json !== true) process.stdout.write(`${text}\n`);
   };
@@ -84,6 +88,7 @@ export async function sweepCommand(argv: string[]): Promise<void> {
       log,
       // On a queue every run is submitted at once; the workers' --concurrency decides how many train.
       parallel: executor === undefined ? parallel : Number.MAX_SAFE_INTEGER,
+      threads,
       reuseFinishedRuns: flags.resume === true,
       ...(executor === undefined ? {} : { executor }),
       ...(flags.backend === undefined ? {} : { backend: flags.backend }),

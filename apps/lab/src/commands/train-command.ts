@@ -1,6 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setBackend } from '@tame/backend';
+import { getBackendThreads, setBackend } from '@tame/backend';
 import { type ConstraintV1, type DatasetV1, type ModelV1, train } from '@tame/core';
 import { createFileCheckpointStore } from '@tame/core/node';
 import * as tf from '@tensorflow/tfjs-core';
@@ -15,6 +15,7 @@ import { appendMetricsRow, pathExists, readRunConfig, runFiles, truncateMetricsA
 import { checkConstraint, type ConstraintStatus, type ConstraintTolerance, describeConstraint, isMet } from '../run/constraint-status.js';
 import { writeRunReport } from '../run/write-report.js';
 import { startBackend } from '../start-backend.js';
+import { threadsFlag } from '../thread-count.js';
 import { UsageError } from '../usage-error.js';
 import { writeFileAtomically } from '@tame/core/node';
 
@@ -31,6 +32,7 @@ export const trainFlags = {
   lr: { type: 'string' },
   seed: { type: 'string' },
   backend: { type: 'string' },
+  threads: { type: 'string' },
   out: { type: 'string' },
   resume: { type: 'string' },
   force: { type: 'boolean' },
@@ -133,7 +135,8 @@ function describeExperiment(config: ExperimentConfig, constraints: readonly Cons
 export async function trainCommand(argv: string[]): Promise<void> {
   const flags = parseFlags('train', argv, trainFlags);
   // Before anything is written: an unknown or unavailable --backend is a usage error (runExperiment starts it again, at no cost).
-  await startBackend('train', flags.backend);
+  const threads = threadsFlag('train', flags.threads);
+  await startBackend('train', flags.backend, threads);
   let config: ExperimentConfig;
   let runDirectory: string;
   const resuming = flags.resume !== undefined;
@@ -158,7 +161,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     }
   }
 
-  await runExperiment({ config, runDirectory, resuming, output: flags.json === true ? 'json' : 'text', ...(flags.backend === undefined ? {} : { backend: flags.backend }) });
+  await runExperiment({ config, runDirectory, resuming, output: flags.json === true ? 'json' : 'text', threads, ...(flags.backend === undefined ? {} : { backend: flags.backend }) });
 }
 
 export interface RunExperimentOptions {
@@ -167,6 +170,8 @@ export interface RunExperimentOptions {
   /** Continue from the newest checkpoint of runDirectory (its config.json is `config`). */
   readonly resuming: boolean;
   readonly backend?: string;
+  /** wasm threads; default: those of the backend already running, else 1 (fixed per process). */
+  readonly threads?: number | undefined;
   /** 'text': progress lines; 'json': one JSON object per logged step and the summary; 'quiet': nothing (sweeps). */
   readonly output: 'text' | 'json' | 'quiet';
 }
@@ -177,7 +182,8 @@ export type RunSummary = Awaited<ReturnType<typeof runExperiment>>;
 export async function runExperiment(options: RunExperimentOptions) {
   const { config, runDirectory, resuming } = options;
   // The backend first: creating a model allocates tensors.
-  const backend = await setBackend(options.backend ?? 'auto');
+  const backend = await setBackend(options.backend ?? 'auto', options.threads === undefined ? {} : { threads: options.threads });
+  const threads = getBackendThreads();
   const dataset = await openDatasetById(config.dataset);
   const experiment = buildExperiment(config, dataset);
   const { model, constraints, objective } = experiment;
@@ -188,7 +194,7 @@ export async function runExperiment(options: RunExperimentOptions) {
   const log = (text: string) => {
     if (options.output === 'text') process.stdout.write(`${text}\n`);
   };
-  log(`tame train: ${describeExperiment(config, constraints)}; backend ${backend}; run ${runDirectory}`);
+  log(`tame train: ${describeExperiment(config, constraints)}; backend ${backend}${threads === undefined ? '' : ` (${threads} thread${threads === 1 ? '' : 's'})`}; run ${runDirectory}`);
 
   const controller = new AbortController();
   const onSignal = () => {

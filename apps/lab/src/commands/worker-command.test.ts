@@ -82,7 +82,7 @@ describe.skipIf(!redisServerAvailable)('tame sweep --queue and tame worker', () 
     expectUsageError(await tame('worker', '--queue', 'redis://127.0.0.1:1', '--store', '.'), /^tame worker: cannot reach Redis at redis:\/\/127\.0\.0\.1:1\/0: connect ECONNREFUSED 127\.0\.0\.1:1$/);
     expectUsageError(await tame('worker', '--queue', redis.url, '--store', 'a-file'), /^tame worker: run store a-file is not a directory$/);
     expectUsageError(await tame('worker', '--queue', redis.url, '--store', 'missing'), /^tame worker: run store missing does not exist/);
-    expectUsageError(await tame('worker', '--queue', redis.url, '--store', '.', '--threads', '4'), /^tame worker: --threads must be 1 /);
+    expectUsageError(await tame('worker', '--queue', redis.url, '--store', '.', '--threads', '0'), /^tame worker: --threads must be a positive integer \(wasm threads of this process\), got '0'$/);
     expectUsageError(await tame(...sweepArgs('bad-url', '--queue', 'redis://127.0.0.1:notaport')), /^tame sweep: --queue must be redis:/);
     expectUsageError(await tame(...sweepArgs('unreachable', '--queue', 'redis://127.0.0.1:1')), /^tame sweep: cannot reach Redis at redis:\/\/127\.0\.0\.1:1\/0: connect ECONNREFUSED 127\.0\.0\.1:1$/);
     expectUsageError(await tame(...sweepArgs(join(tmpdir(), 'outside-the-store'), '--queue', redis.url)), /^tame sweep: --out .* must be inside the run store /);

@@ -4,6 +4,7 @@ import { checkStoreWritable } from '../queue/check-store.js';
 import { checkRedisReachable } from '../queue/redis-client.js';
 import { parseRedisLocation } from '../queue/redis-location.js';
 import { startRunWorker } from '../queue/run-worker.js';
+import { threadsFlag } from '../thread-count.js';
 import { UsageError } from '../usage-error.js';
 
 export const workerFlags = {
@@ -36,16 +37,16 @@ export async function workerCommand(argv: string[]): Promise<void> {
   if (flags.store === undefined) throw new UsageError('tame worker: --store DIR is required (the run store, shared with the submitter)');
   const location = parseRedisLocation('worker', flags.queue);
   const concurrency = numberFlag('worker', 'concurrency', flags.concurrency, 1, isPositiveInteger, 'a positive integer (runs trained at once, one process each)');
-  // Each run trains in its own process on one core (the wasm backend); there is no thread setting to pass on.
-  if (flags.threads !== undefined && flags.threads !== '1') throw new UsageError(`tame worker: --threads must be 1 (each run trains on one core; use --concurrency for more runs at once), got '${flags.threads}'`);
+  // Each run trains in its own process; by default the cores are divided between the runs trained at once.
+  const threads = threadsFlag('worker', flags.threads, concurrency);
   const lockDurationMs = milliseconds(flags, 'lock-duration', 'TAME_QUEUE_LOCK_DURATION_MS', 30_000);
   const stalledIntervalMs = milliseconds(flags, 'stalled-interval', 'TAME_QUEUE_STALLED_INTERVAL_MS', 30_000);
   const store = resolve(flags.store);
   await checkStoreWritable('worker', flags.store);
   await checkRedisReachable('worker', location);
   const log = (text: string) => process.stdout.write(`${text}\n`);
-  const worker = startRunWorker({ location, store, concurrency, lockDurationMs, stalledIntervalMs, log });
-  log(`tame worker ${worker.name}: taking runs from ${location.display} into ${store}, ${concurrency} at a time (Ctrl-C: checkpoint and give them back)`);
+  const worker = startRunWorker({ location, store, concurrency, threads, lockDurationMs, stalledIntervalMs, log });
+  log(`tame worker ${worker.name}: taking runs from ${location.display} into ${store}, ${concurrency} at a time, ${threads} thread${threads === 1 ? '' : 's'} each (Ctrl-C: checkpoint and give them back)`);
   await new Promise<void>((done) => {
     let stopping = false;
     const stop = (signal: string) => {

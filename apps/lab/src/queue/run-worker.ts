@@ -16,6 +16,8 @@ export interface RunWorkerOptions {
   readonly store: string;
   /** Jobs trained at once, each in its own process. */
   readonly concurrency: number;
+  /** wasm threads of each run's training process. */
+  readonly threads?: number | undefined;
   /** How long a job's lock lasts without renewal: a worker silent this long (killed, cut off) loses its job. */
   readonly lockDurationMs: number;
   /** How often workers look for jobs whose lock expired, to give them to another worker. */
@@ -79,6 +81,7 @@ export function startRunWorker(options: RunWorkerOptions): RunWorker {
       runDirectory,
       resuming,
       backend: payload.data.backend,
+      threads: options.threads,
       onStep(row) {
         const now = performance.now();
         if (now - lastUpdate < progressIntervalMs && row.step !== config.training.steps) return;

@@ -9,6 +9,7 @@ export interface TrainJobMessage {
   readonly runDirectory: string;
   readonly resuming: boolean;
   readonly backend?: string | undefined;
+  readonly threads?: number | undefined;
 }
 
 /** Exit status when the worker went away: nothing to report to anyone. */
@@ -16,7 +17,7 @@ const orphaned = 75;
 
 process.on('disconnect', () => process.exit(orphaned));
 process.once('message', (message: TrainJobMessage) => {
-  runExperiment({ config: message.config, runDirectory: message.runDirectory, resuming: message.resuming, output: 'json', ...(message.backend === undefined ? {} : { backend: message.backend }) }).then(
+  runExperiment({ config: message.config, runDirectory: message.runDirectory, resuming: message.resuming, output: 'json', threads: message.threads, ...(message.backend === undefined ? {} : { backend: message.backend }) }).then(
     () => process.exit(0),
     (error: unknown) => {
       process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);

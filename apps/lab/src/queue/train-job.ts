@@ -19,6 +19,8 @@ export interface TrainJobOptions {
   /** Continue from the run's newest checkpoint (its config.json is `config`). */
   readonly resuming: boolean;
   readonly backend?: string | undefined;
+  /** wasm threads of the child process (default 1). */
+  readonly threads?: number | undefined;
   onStep(row: StepRow): void;
 }
 
@@ -31,7 +33,7 @@ export interface TrainingJob {
 
 /**
  * Trains one job in a child process, so that the worker's event loop stays free to renew its job locks while a
- * step computes (a blocked loop would make the job look stalled), and runs of `--concurrency N` use a core each.
+ * step computes (a blocked loop would make the job look stalled), and runs of `--concurrency N` share the cores.
  * The child has its own process group: a Ctrl-C at the worker's terminal reaches the worker, which stops the
  * child once, rather than both twice.
  */
@@ -56,7 +58,7 @@ export function trainJob(options: TrainJobOptions): TrainingJob {
     }
   });
   child.stderr?.setEncoding('utf8').on('data', (text: string) => (stderrTail = (stderrTail + text).slice(-4000)));
-  const message: TrainJobMessage = { config: options.config, runDirectory: options.runDirectory, resuming: options.resuming, backend: options.backend };
+  const message: TrainJobMessage = { config: options.config, runDirectory: options.runDirectory, resuming: options.resuming, backend: options.backend, threads: options.threads };
   child.send(message);
   const finished = new Promise<RunSummary>((resolve, reject) => {
     child.on('error', reject);

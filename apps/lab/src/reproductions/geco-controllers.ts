@@ -18,6 +18,7 @@ import { summarizeMultiplierTrajectory, type MultiplierTrajectorySummary } from 
 import { evaluateOpenedRun } from '../run/open-run.js';
 import { readMetricsRows } from '../run/run-directory.js';
 import { runWithConcurrency } from '../run/run-with-concurrency.js';
+import { threadsPerProcess } from '../thread-count.js';
 import { trainAndOpenRun } from '../run/train-and-open-run.js';
 import { byScale, type Reproduction, type ReproductionContext, type ResultCell, round } from './reproduction.js';
 import { smokeEvaluationExamples } from './train-and-evaluate.js';
@@ -114,6 +115,7 @@ export const gecoControllersReproduction: Reproduction = {
           config,
           reuseFinishedRuns: context.resume === true,
           inChildProcess: parallel > 1,
+          threads: threadsPerProcess(parallel),
           executor: context.executor,
           backend: context.backend,
           command: 'reproduce',

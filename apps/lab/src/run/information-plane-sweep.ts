@@ -9,6 +9,7 @@ import { writeJsonAtomically } from './run-directory.js';
 import type { RunExecutor } from './run-executor.js';
 import { trainAndOpenRun } from './train-and-open-run.js';
 import { createLock } from './create-lock.js';
+import { threadsPerProcess } from '../thread-count.js';
 import { runWithConcurrency } from './run-with-concurrency.js';
 
 /** One point of the information plane (Figure 4), measured on the test split. */
@@ -38,10 +39,11 @@ export interface InformationPlaneSweepOptions {
   readonly out: string;
   readonly backend?: string;
   /**
-   * Runs trained at once, each in its own process (the wasm backend uses one core per process); 1 trains in this
-   * process. Evaluation always runs here.
+   * Runs trained at once, each in its own process; 1 trains in this process. Evaluation always runs here.
    */
   readonly parallel?: number;
+  /** wasm threads of each run's own process (parallel > 1); default: the cores divided between the parallel runs. */
+  readonly threads?: number;
   /** Where runs train (e.g. a queue's workers); default: child processes when parallel > 1, else this process. */
   readonly executor?: RunExecutor;
   /** Skip training a run whose directory already finished with the same config (`tame reproduce --resume`). */
@@ -78,7 +80,7 @@ export async function trainingRmse(run: OpenedRun, maxExamples = 2000): Promise<
   return Math.sqrt(squaredError / values);
 }
 
-/** Runs trained at once by default: one per core (the wasm backend uses one), at most 4 (memory, disk). */
+/** Runs trained at once by default: one per core (a run gains less from a second thread than from a second process), at most 4 (memory, disk). */
 export function defaultParallelRuns(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
 }
@@ -117,6 +119,7 @@ export async function runInformationPlaneSweep(options: InformationPlaneSweepOpt
       config,
       reuseFinishedRuns: options.reuseFinishedRuns === true,
       inChildProcess: parallel > 1,
+      threads: options.threads ?? threadsPerProcess(parallel),
       executor: options.executor,
       name: run.name,
       backend: options.backend,

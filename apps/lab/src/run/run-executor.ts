@@ -13,6 +13,8 @@ export interface RunRequest {
   readonly runDirectory: string;
   /** tfjs backend name for training ('auto' when not set). */
   readonly backend?: string | undefined;
+  /** wasm threads of a run trained in its own process (default: every core); in this process the backend's are kept. */
+  readonly threads?: number | undefined;
 }
 
 /**
@@ -38,10 +40,10 @@ export const inProcessExecutor: RunExecutor = {
   },
 };
 
-/** Trains through `tame train` in a child process, so parallel runs use one core each (the wasm backend computes on one). */
+/** Trains through `tame train` in a child process, so parallel runs share the cores (`threads` each). */
 export const childProcessExecutor: RunExecutor = {
-  async train({ config, runDirectory, backend }) {
+  async train({ config, runDirectory, backend, threads }) {
     await clearRunFiles(runDirectory);
-    return trainInChildProcess({ config, runDirectory, ...(backend === undefined ? {} : { backend }) });
+    return trainInChildProcess({ config, runDirectory, ...(backend === undefined ? {} : { backend }), ...(threads === undefined ? {} : { threads }) });
   },
 };

@@ -26,6 +26,8 @@ export interface TrainAndOpenRunOptions {
   readonly name?: string;
   /** tfjs backend name for training ('auto' when not set). */
   readonly backend?: string | undefined;
+  /** wasm threads of a run trained in a child process (its share of the cores when several train at once). */
+  readonly threads?: number | undefined;
   /** Command named in usage errors about the run directory, e.g. 'reproduce'. */
   readonly command: string;
   /** Held from opening the run to disposing it: two live copies of a model clash on variable names. */
@@ -48,7 +50,7 @@ export interface RunTraining {
  * returns or throws. Returns what `use` returns.
  */
 export async function trainAndOpenRun<RESULT>(options: TrainAndOpenRunOptions, use: (run: OpenedRun, training: RunTraining) => Promise<RESULT>): Promise<RESULT> {
-  const { runDirectory, config, backend } = options;
+  const { runDirectory, config, backend, threads } = options;
   const finished = options.reuseFinishedRuns ? await finishedRunSummary(runDirectory, config) : undefined;
   let training: RunTraining;
   if (finished !== undefined) {
@@ -59,7 +61,7 @@ export async function trainAndOpenRun<RESULT>(options: TrainAndOpenRunOptions, u
     // would load, and metrics rows), or resumes it where it can tell the attempt was this run (the queue's workers).
     const executor = options.executor ?? (options.inChildProcess ? childProcessExecutor : inProcessExecutor);
     const started = performance.now();
-    const summary = await executor.train({ name: options.name ?? basename(runDirectory), config, runDirectory, backend }, options.log);
+    const summary = await executor.train({ name: options.name ?? basename(runDirectory), config, runDirectory, backend, threads }, options.log);
     training = { summary, reused: false, seconds: (performance.now() - started) / 1000 };
   }
   const release = options.openLock === undefined ? () => {} : await options.openLock.acquire();

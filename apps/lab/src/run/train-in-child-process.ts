@@ -11,16 +11,17 @@ const cliPath = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli.ts');
 const tsxCli = join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'cli.mjs');
 
 /**
- * `tame train --config <config> --out <runDirectory> --json` in a child process, so that independent runs of a sweep
- * train on separate cores (the wasm backend uses one core per process). Resolves with the run's summary; a failed run
- * rejects with the end of its stderr.
+ * `tame train --config <config> --out <runDirectory> --json [--threads N]` in a child process, so that independent
+ * runs of a sweep train on separate cores. Resolves with the run's summary; a failed run rejects with the end of its
+ * stderr.
  */
-export async function trainInChildProcess(options: { readonly config: ExperimentConfig; readonly runDirectory: string; readonly backend?: string }): Promise<RunSummary> {
+export async function trainInChildProcess(options: { readonly config: ExperimentConfig; readonly runDirectory: string; readonly backend?: string; readonly threads?: number }): Promise<RunSummary> {
   const scratch = await mkdtemp(join(tmpdir(), 'tame-child-'));
   const configPath = join(scratch, 'config.json');
   await writeFile(configPath, JSON.stringify(options.config));
   const args = [tsxCli, '--conditions=@tame/source', cliPath, 'train', '--config', configPath, '--out', options.runDirectory, '--force', '--json'];
   if (options.backend !== undefined) args.push('--backend', options.backend);
+  if (options.threads !== undefined) args.push('--threads', String(options.threads));
   try {
     return await new Promise<RunSummary>((resolve, reject) => {
       // INIT_CWD would make the child chdir to where npm was started: paths here are already resolved for this cwd.

@@ -1,0 +1,15 @@
+import { availableParallelism } from 'node:os';
+import { isPositiveInteger, numberFlag } from './parse-flags.js';
+
+/**
+ * Threads per process when `processes` train at once on this machine: its cores divided between them, at least 1.
+ * The wasm backend's XNNPACK pool (conv, matMul) uses them; tfjs-node sizes its own pool.
+ */
+export function threadsPerProcess(processes = 1): number {
+  return Math.max(1, Math.floor(availableParallelism() / Math.max(1, processes)));
+}
+
+/** `--threads N`: a positive integer; default every core, divided between the `processes` that train at once. */
+export function threadsFlag(command: string, value: string | undefined, processes = 1): number {
+  return numberFlag(command, 'threads', value, threadsPerProcess(processes), isPositiveInteger, 'a positive integer (wasm threads of this process)');
+}
