@@ -1,7 +1,7 @@
 // The run commands (train, eval, sample, report) as users run them: the real binary in a fresh process, with no
 // backend registered beforehand. One tiny run is trained once and read by the others.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectUsageError, spawnTame, type TameRun } from './testing/spawn-tame.js';
@@ -24,7 +24,9 @@ describe('tame train', () => {
   it('trains into --out, relative to the working directory, and says what it did', async () => {
     expect(trained.stderr).toBe('');
     expect(trained.exitCode).toBe(0);
-    expect(trained.stdout).toMatch(/^tame train: conv-vae on micro-mnist, GECO: .*3 steps of 7; backend \w+; run run\n/);
+    // By default the wasm backend runs a thread per core.
+    const cores = availableParallelism();
+    expect(trained.stdout).toMatch(new RegExp(`^tame train: conv-vae on micro-mnist, GECO: .*3 steps of 7; backend (wasm \\(${cores} threads?\\)|node|node-gpu); run run\n`));
     expect(trained.stdout).toMatch(/^done at step 3: .* over 7 examples$/m);
     const summary = JSON.parse(await readFile(join(scratch, 'run', 'summary.json'), 'utf8'));
     expect(summary).toMatchObject({ run: 'run', step: 3, reason: 'completed' });

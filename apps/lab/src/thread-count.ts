@@ -9,7 +9,8 @@ export function threadsPerProcess(processes = 1): number {
   return Math.max(1, Math.floor(availableParallelism() / Math.max(1, processes)));
 }
 
-/** `--threads N`: a positive integer; default every core, divided between the `processes` that train at once. */
-export function threadsFlag(command: string, value: string | undefined, processes = 1): number {
-  return numberFlag(command, 'threads', value, threadsPerProcess(processes), isPositiveInteger, 'a positive integer (wasm threads of this process)');
+/** `--threads N`: a positive integer, or undefined when not given (each caller has its default). */
+export function threadsFlag(command: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  return numberFlag(command, 'threads', value, 1, isPositiveInteger, 'a positive integer (wasm threads of this process)');
 }

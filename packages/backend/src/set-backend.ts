@@ -64,9 +64,9 @@ export function getBackendName(): BackendName | undefined {
   return (backendNames as readonly string[]).includes(active ?? '') ? (active as BackendName) : undefined;
 }
 
-/** Threads of the active backend's pool: wasm's XNNPACK threads; undefined on the other backends. */
+/** The wasm backend's XNNPACK threads in this process, once it has started (fixed from then on); else undefined. */
 export function getBackendThreads(): number | undefined {
-  return getBackendName() === 'wasm' ? wasmThreads() : undefined;
+  return wasmThreads();
 }
 
 /**

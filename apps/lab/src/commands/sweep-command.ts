@@ -69,7 +69,7 @@ export async function sweepCommand(argv: string[]): Promise<void> {
   const parallel = numberFlag('sweep', 'parallel', flags.parallel, defaultParallelRuns(), isPositiveInteger, 'a positive integer (runs trained at once)');
   const base = await resolveExperimentConfig({ ...flags, constraint: ['re:0.1'] }, 'sweep');
   // With --parallel 1 the runs train in this process; otherwise each in its own, with --threads each.
-  const threads = threadsFlag('sweep', flags.threads, parallel);
+  const threads = threadsFlag('sweep', flags.threads);
   await startBackend('sweep', flags.backend, parallel === 1 ? threads : undefined);
   const log = (text: string) => {
     if (flags.json !== true) process.stdout.write(`${text}\n`);
@@ -88,7 +88,7 @@ export async function sweepCommand(argv: string[]): Promise<void> {
       log,
       // On a queue every run is submitted at once; the workers' --concurrency decides how many train.
       parallel: executor === undefined ? parallel : Number.MAX_SAFE_INTEGER,
-      threads,
+      ...(threads === undefined ? {} : { threads }),
       reuseFinishedRuns: flags.resume === true,
       ...(executor === undefined ? {} : { executor }),
       ...(flags.backend === undefined ? {} : { backend: flags.backend }),

@@ -183,7 +183,7 @@ export async function runExperiment(options: RunExperimentOptions) {
   const { config, runDirectory, resuming } = options;
   // The backend first: creating a model allocates tensors.
   const backend = await setBackend(options.backend ?? 'auto', options.threads === undefined ? {} : { threads: options.threads });
-  const threads = getBackendThreads();
+  const threads = backend === 'wasm' ? getBackendThreads() : undefined;
   const dataset = await openDatasetById(config.dataset);
   const experiment = buildExperiment(config, dataset);
   const { model, constraints, objective } = experiment;

@@ -4,7 +4,7 @@ import { checkStoreWritable } from '../queue/check-store.js';
 import { checkRedisReachable } from '../queue/redis-client.js';
 import { parseRedisLocation } from '../queue/redis-location.js';
 import { startRunWorker } from '../queue/run-worker.js';
-import { threadsFlag } from '../thread-count.js';
+import { threadsFlag, threadsPerProcess } from '../thread-count.js';
 import { UsageError } from '../usage-error.js';
 
 export const workerFlags = {
@@ -38,7 +38,7 @@ export async function workerCommand(argv: string[]): Promise<void> {
   const location = parseRedisLocation('worker', flags.queue);
   const concurrency = numberFlag('worker', 'concurrency', flags.concurrency, 1, isPositiveInteger, 'a positive integer (runs trained at once, one process each)');
   // Each run trains in its own process; by default the cores are divided between the runs trained at once.
-  const threads = threadsFlag('worker', flags.threads, concurrency);
+  const threads = threadsFlag('worker', flags.threads) ?? threadsPerProcess(concurrency);
   const lockDurationMs = milliseconds(flags, 'lock-duration', 'TAME_QUEUE_LOCK_DURATION_MS', 30_000);
   const stalledIntervalMs = milliseconds(flags, 'stalled-interval', 'TAME_QUEUE_STALLED_INTERVAL_MS', 30_000);
   const store = resolve(flags.store);
