@@ -4,6 +4,9 @@ import * as tf from '@tensorflow/tfjs-core';
  * log1p(x) accurate for tiny x on every backend. tfjs' wasm Log1p kernel computes log(1 + x) in float32, which
  * returns 0 for x < 6e-8 (a barely used latent dimension); this uses Goldberg's identity
  * log1p(x) = log(w) * x / (w - 1) with w = fl(1 + x) (exact when w = 1), and the gradient 1 / (1 + x).
+ *
+ * @deprecated @tame/backend registers an accurate Log1p on wasm; use tf.log1p. It will be removed in a later minor
+ * release.
  */
 export const accurateLog1p: (x: tf.Tensor) => tf.Tensor = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   const x = args[0] as tf.Tensor;
@@ -38,7 +41,7 @@ export function floatingPrior(posteriorMean: tf.Tensor2D, posteriorScale: number
 export function floatingPriorRate(posteriorMean: tf.Tensor2D, posteriorScale: number): tf.Scalar {
   return tf.tidy(() => {
     const secondMoment = tf.mean(tf.square(posteriorMean), 0);
-    return tf.mul(0.5, tf.sum(accurateLog1p(tf.div(secondMoment, posteriorScale * posteriorScale)))) as tf.Scalar;
+    return tf.mul(0.5, tf.sum(tf.log1p(tf.div(secondMoment, posteriorScale * posteriorScale)))) as tf.Scalar;
   });
 }
 

@@ -6,6 +6,7 @@ import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import type { KernelFn, TensorFlow, WasmKernelConfig } from './kernel-utils.js';
 import { depthwiseConv2dBackpropFilterConfig } from './depthwise-conv2d-backprop-filter.js';
 import { depthwiseConv2dBackpropInputConfig } from './depthwise-conv2d-backprop-input.js';
+import { log1pConfig } from './log1p.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
 /** Marks a kernel function as tame's, so a second registration recognizes it and does nothing. */
@@ -29,8 +30,11 @@ const missingKernels = [
   'DepthwiseConv2dNativeBackpropFilter',
   'DepthwiseConv2dNativeBackpropInput',
 ] as const;
-/** Native kernels replaced by a wrapper that keeps calling them for the shapes they handle fast. */
-const wrappedKernels = ['Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul'] as const;
+/**
+ * Native kernels replaced by a wrapper that keeps calling them for the shapes they handle fast, or (Log1p, inaccurate
+ * for small x) that never calls them.
+ */
+const wrappedKernels = ['Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'Log1p'] as const;
 
 /** Names of the kernels registerWasmTrainingKernels registers on 'wasm'. */
 export const wasmTrainingKernelNames: readonly string[] = [...missingKernels, ...wrappedKernels];
@@ -39,8 +43,9 @@ export const wasmTrainingKernelNames: readonly string[] = [...missingKernels, ..
  * Registers on the 'wasm' backend the kernels training needs that tfjs-backend-wasm lacks (Conv2DBackpropFilter,
  * UnsortedSegmentSum, the depthwise conv gradients), and replaces the native kernels that are slow (or wrong) for
  * training shapes (Conv2DBackpropInput; BatchMatMul and _FusedMatMul transposed or batched) by versions that run on
- * XNNPACK's conv/GEMM, calling the native kernel for the shapes where it is as fast. `tf` is the `@tensorflow/tfjs`
- * module; import `@tensorflow/tfjs-backend-wasm` first. Idempotent: a second call registers nothing.
+ * XNNPACK's conv/GEMM, calling the native kernel for the shapes where it is as fast; it also replaces Log1p (0 for
+ * |x| < ~6e-8 natively) by an accurate one. `tf` is the `@tensorflow/tfjs` module; import
+ * `@tensorflow/tfjs-backend-wasm` first. Idempotent: a second call registers nothing.
  */
 export function registerWasmTrainingKernels(tf: TensorFlow): void {
   if (tf.getKernel('Conv2D', 'wasm') === undefined) {
@@ -74,4 +79,5 @@ export function registerWasmTrainingKernels(tf: TensorFlow): void {
   // The matMul wrappers run their fast cases through the native kernel: without it there is nothing to wrap.
   wrap('BatchMatMul', (native) => (native === undefined ? undefined : batchMatMulConfig(tf, native)));
   wrap('_FusedMatMul', (native) => (native === undefined ? undefined : fusedMatMulConfig(tf, native)));
+  wrap('Log1p', () => log1pConfig(tf));
 }
