@@ -144,15 +144,24 @@ describe('tame reproduce', () => {
 });
 
 describe('tame bench', () => {
-  it('times one training step on wasm', async () => {
-    const run = await tame('bench', '--backends', 'wasm', '--batch', '2', '--steps', '1', '--json');
+  it('times a training step of every model on wasm, each in its own process, with its threads and peak memory', async () => {
+    const run = await tame('bench', '--backends', 'wasm', '--threads', '1,2', '--models', 'conv-vae,bilbo-vae,vae-nvp,convdraw', '--batch', '2', '--steps', '2', '--no-peer', '--json');
     expectSuccess(run);
-    const result = JSON.parse(run.stdout);
-    expect(result).toMatchObject({ backend: 'wasm', batch: 2, steps: 1 });
-    expect(result.msPerStep).toBeGreaterThan(0);
+    const results = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(results.map((result) => [result.model, result.threads])).toEqual(
+      ['conv-vae reference', 'bilbo-vae small', 'vae-nvp small', 'convdraw small'].flatMap((model) => [[model, 1], [model, 2]]),
+    );
+    for (const result of results) {
+      expect(result).toMatchObject({ backend: 'wasm', batch: 2, steps: 2, tensorGrowth: 0 });
+      expect(result.msPerStep).toBeGreaterThan(0);
+      expect(result.imagesPerSecond).toBeCloseTo(2000 / result.msPerStep, 0);
+      expect(result.peakRssMiB).toBeGreaterThan(50);
+    }
   });
 
-  it('rejects an unknown backend', async () => {
+  it('rejects an unknown backend, model or thread count', async () => {
     expectUsageError(await tame('bench', '--backends', 'wasm,tpu'), /^tame bench: unknown backend 'tpu' \(expected node-gpu, node, wasm, cpu\)$/);
+    expectUsageError(await tame('bench', '--models', 'conv-vae,draw'), /^tame bench: unknown model 'draw' \(expected conv-vae, bilbo-vae, vae-nvp, convdraw\)$/);
+    expectUsageError(await tame('bench', '--threads', '1,0'), /^tame bench: --threads must be a comma-separated list of positive integers, got '0'$/);
   });
 });

@@ -38,8 +38,10 @@ commands:
             (EXPERIMENTS.md): ${reproductions.map((reproduction) => reproduction.id).join(', ')};
             each writes its runs, figures, result.json and result.md
             [--queue redis://HOST:PORT [--store DIR]]: runs train on tame workers (${reproductions.filter((reproduction) => reproduction.runsOnQueue === true).map((reproduction) => reproduction.id).join(', ')})
-  bench     time one training step of the reference conv VAE on each available backend
-            --json  --backends wasm,cpu  --batch N  --steps N  --slow-steps N
+  bench     time a training step of each model (conv-vae, bilbo-vae, vae-nvp, convdraw) on each backend that starts,
+            each in its own process, then the PyTorch peer of the conv-vae step (python3 with torch, if present)
+            --json  --backends node-gpu,node,wasm (cpu on request)  --models LIST  --threads 1,<cores> (wasm)
+            --batch 64  --steps 20  --slow-steps 3 (cpu)  --no-peer
 
 ${describeCatalog('models (--model)', modelCatalog)}
 ${describeCatalog('constraints (--constraint id:kappa)', constraintCatalog)}

@@ -1,97 +1,69 @@
-import { type BackendName, backendNames, setBackend } from '@tame/backend';
-import { createReconstructionErrorConstraint } from '@tame/constraints';
-import { createConvVaeModel } from '@tame/conv-vae';
-import { createArrayDataset, createGecoObjective, train } from '@tame/core';
+import { availableParallelism } from 'node:os';
+import { type BackendName, backendNames } from '@tame/backend';
+import { type BenchModelId, benchModelIds, isBenchModelId } from '../bench/bench-models.js';
+import type { BenchResult, PeerResult } from '../bench/bench-result.js';
+import { runBench } from '../bench/bench-runner.js';
 import { isPositiveInteger, numberFlag, parseFlags } from '../parse-flags.js';
 import { UsageError } from '../usage-error.js';
 
-export interface BenchResult {
-  readonly backend: BackendName;
-  readonly model: string;
-  readonly batch: number;
-  readonly msPerStep: number;
-  readonly imagesPerSecond: number;
-  /** How many timed steps the median is over (after the warm-up steps). */
-  readonly steps: number;
-}
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-};
-
-/** Median wall time of the reference conv VAE's full training step (forward, GECO RE + KL, backward, Adam). */
-export async function benchmarkReferenceStep(options: { batch: number; warmup: number; steps: number }): Promise<number> {
-  const batch = options.batch;
-  // Random images in [0, 1]: the step's cost does not depend on the pixel values.
-  let state = 12345;
-  const values = Float32Array.from({ length: batch * 2 * 784 }, () => {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    return state / 4294967296;
-  });
-  const dataset = createArrayDataset({ name: 'bench', train: values, shape: [28, 28, 1] });
-  const model = createConvVaeModel({ seed: 1 });
-  const objective = createGecoObjective({ constraints: [createReconstructionErrorConstraint({ kappa: 0.1, name: 're' })] });
-  const durations: number[] = [];
-  let last = performance.now();
-  try {
-    await train({
-      model,
-      objective,
-      dataset,
-      steps: options.warmup + options.steps,
-      batchSize: batch,
-      callbacks: [
-        {
-          onStepEnd(event) {
-            const now = performance.now();
-            if (event.step > options.warmup) durations.push(now - last);
-            last = now;
-          },
-        },
-      ],
-    });
-  } finally {
-    model.dispose();
+function listFlag<ITEM extends string>(name: string, value: string, isItem: (item: string) => item is ITEM, expected: readonly string[]): ITEM[] {
+  const items = value.split(',').map((item) => item.trim());
+  for (const item of items) {
+    if (!isItem(item)) throw new UsageError(`tame bench: unknown ${name} '${item}' (expected ${expected.join(', ')})`);
   }
-  return median(durations);
+  return items as ITEM[];
 }
 
+const isBackendName = (value: string): value is BackendName => (backendNames as readonly string[]).includes(value);
+
+function describe(result: BenchResult | PeerResult): string {
+  const who = 'peer' in result ? `pytorch ${result.version} cpu` : result.backend;
+  const threads = result.threads === null ? '' : `, ${result.threads} thread${result.threads === 1 ? '' : 's'}`;
+  const growth = 'tensorGrowth' in result && result.tensorGrowth !== 0 ? `, ${result.tensorGrowth} tensors leaked` : '';
+  return `${result.model} on ${who}${threads}: ${result.msPerStep} ms/step, ${result.imagesPerSecond} images/s, peak RSS ${result.peakRssMiB} MiB${growth}`;
+}
+
+/**
+ * `tame bench`: times a training step of every model (through @tame/core's train()) on each backend that starts and,
+ * on wasm, at each thread count, each in a fresh process; then the PyTorch peer of the reference conv VAE step.
+ */
 export async function benchCommand(argv: string[]): Promise<void> {
   const flags = parseFlags('bench', argv, {
     json: { type: 'boolean' },
     backends: { type: 'string' },
+    models: { type: 'string' },
+    threads: { type: 'string' },
     batch: { type: 'string' },
     steps: { type: 'string' },
     'slow-steps': { type: 'string' },
+    'no-peer': { type: 'boolean' },
   });
   const batch = numberFlag('bench', 'batch', flags.batch, 64, isPositiveInteger, 'a positive integer');
   const steps = numberFlag('bench', 'steps', flags.steps, 20, isPositiveInteger, 'a positive integer');
-  // The tfjs cpu backend takes tens of seconds per step on this model; fewer timed steps keep the bench short.
+  // The tfjs cpu backend takes seconds to minutes per step; fewer timed steps keep the bench short.
   const slowSteps = numberFlag('bench', 'slow-steps', flags['slow-steps'], 3, isPositiveInteger, 'a positive integer');
-  const requested = (flags.backends ?? backendNames.join(',')).split(',').map((name) => name.trim());
-  for (const name of requested) {
-    if (!(backendNames as readonly string[]).includes(name)) throw new UsageError(`tame bench: unknown backend '${name}' (expected ${backendNames.join(', ')})`);
+  // cpu only on request: pure JS, 400x slower than wasm on a conv net.
+  const backends = listFlag('backend', flags.backends ?? 'node-gpu,node,wasm', isBackendName, backendNames);
+  const models: BenchModelId[] = listFlag('model', flags.models ?? benchModelIds.join(','), isBenchModelId, benchModelIds);
+  const cores = availableParallelism();
+  const threads = (flags.threads ?? [...new Set([1, cores])].join(','))
+    .split(',')
+    .map((value) => numberFlag('bench', 'threads', value.trim(), 1, isPositiveInteger, 'a comma-separated list of positive integers'));
+  const write = (text: string) => process.stdout.write(`${text}\n`);
+  if (flags.json !== true) write(`bench: ${models.join(', ')} on ${backends.join(', ')} (wasm on ${threads.join(', ')} threads), batch ${batch}, median of ${steps} steps, one process each...`);
+  const results: Array<BenchResult | PeerResult> = [];
+  const plan = { backends, models, threads, batch, steps, slowSteps, peerThreads: flags['no-peer'] === true ? undefined : Math.max(...threads) };
+  for await (const result of runBench(plan, (reason) => process.stderr.write(`bench: skipping ${reason}\n`))) {
+    results.push(result);
+    write(flags.json === true ? JSON.stringify(result) : `  ${describe(result)}`);
   }
-  for (const name of requested as BackendName[]) {
-    try {
-      await setBackend(name);
-    } catch (error) {
-      process.stderr.write(`bench: skipping ${name}: ${(error as Error).message}\n`);
-      continue;
-    }
-    const timed = name === 'cpu' ? slowSteps : steps;
-    if (flags.json !== true) process.stdout.write(`bench: ${name}, reference conv VAE, batch ${batch}, median of ${timed} steps...\n`);
-    const msPerStep = await benchmarkReferenceStep({ batch, warmup: name === 'cpu' ? 1 : 5, steps: timed });
-    const result: BenchResult = {
-      backend: name,
-      model: 'reference-conv-vae',
-      batch,
-      msPerStep: Number(msPerStep.toFixed(2)),
-      imagesPerSecond: Number(((batch * 1000) / msPerStep).toFixed(1)),
-      steps: timed,
-    };
-    process.stdout.write(flags.json === true ? `${JSON.stringify(result)}\n` : `  ${result.msPerStep} ms/step, ${result.imagesPerSecond} images/s\n`);
+  // The comparison the backend README quotes: tame's fastest wasm reference step against PyTorch's.
+  const peer = results.find((result): result is PeerResult => 'peer' in result);
+  const reference = results
+    .filter((result): result is BenchResult => !('peer' in result) && result.model === peer?.model)
+    .sort((a, b) => a.msPerStep - b.msPerStep)[0];
+  if (peer !== undefined && reference !== undefined) {
+    const comparison = { comparison: `${reference.model} step`, tame: { backend: reference.backend, threads: reference.threads, msPerStep: reference.msPerStep }, pytorch: { threads: peer.threads, msPerStep: peer.msPerStep }, speedup: Number((peer.msPerStep / reference.msPerStep).toFixed(2)) };
+    write(flags.json === true ? JSON.stringify(comparison) : `  tame (${reference.backend}, ${reference.threads ?? '-'} threads) is ${comparison.speedup}x PyTorch's speed on the ${reference.model} step (${reference.msPerStep} vs ${peer.msPerStep} ms)`);
   }
 }
