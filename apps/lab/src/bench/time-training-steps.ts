@@ -26,46 +26,65 @@ function benchImages(count: number): Float32Array {
   });
 }
 
+/** A bench model built as `tame train` would build it, on deterministic images, ready to train for some steps. */
+export interface BenchTraining {
+  /** Trains `steps` steps of the bench's batch size through @tame/core's train() (a fresh optimizer each call). */
+  train(steps: number, callbacks?: TrainCallbacks): Promise<void>;
+  dispose(): void;
+}
+
+type TrainCallbacks = NonNullable<Parameters<typeof train>[0]['callbacks']>;
+
+export function prepareBenchTraining(model: BenchModelId, batchSize: number): BenchTraining {
+  const config = experimentConfigSchema.parse(benchExperiment(model, batchSize));
+  const dataset = createArrayDataset({ name: 'bench', train: benchImages(2 * batchSize), shape: [28, 28, 1] });
+  const experiment = buildExperiment(config, dataset);
+  return {
+    async train(steps, callbacks = []) {
+      await train({
+        model: experiment.model,
+        objective: experiment.objective,
+        dataset,
+        steps,
+        batchSize,
+        seed: config.training.seed,
+        optimizer: { learningRate: config.training.learningRate, clipGradientNorm: config.training.clipGradientNorm },
+        callbacks,
+      });
+    },
+    dispose: () => experiment.dispose(),
+  };
+}
+
 /**
- * Trains `model` through @tame/core's train() (the trainer every run uses) for warmup + steps steps of `batchSize` on
- * the active backend, and times each step from one onStepEnd to the next.
+ * Trains `model` for warmup + steps steps of `batchSize` on the active backend (the trainer every run uses), and
+ * times each step from one onStepEnd to the next.
  */
 export async function timeTrainingSteps(options: { model: BenchModelId; batchSize: number; warmup: number; steps: number }): Promise<StepTiming> {
-  const config = experimentConfigSchema.parse(benchExperiment(options.model, options.batchSize));
-  const dataset = createArrayDataset({ name: 'bench', train: benchImages(2 * options.batchSize), shape: [28, 28, 1] });
-  const experiment = buildExperiment(config, dataset);
+  const training = prepareBenchTraining(options.model, options.batchSize);
   const durations: number[] = [];
   let last = performance.now();
   let tensorsBefore = 0;
   let tensorsAfter = 0;
   try {
-    await train({
-      model: experiment.model,
-      objective: experiment.objective,
-      dataset,
-      steps: options.warmup + options.steps,
-      batchSize: options.batchSize,
-      seed: config.training.seed,
-      optimizer: { learningRate: config.training.learningRate, clipGradientNorm: config.training.clipGradientNorm },
-      callbacks: [
-        {
-          onTrainStart() {
-            tensorsBefore = tf.memory().numTensors;
-            last = performance.now();
-          },
-          onStepEnd(event) {
-            const now = performance.now();
-            if (event.step > options.warmup) durations.push(now - last);
-            if (event.step === options.warmup) tensorsBefore = tf.memory().numTensors;
-            // Read at the last step: train() then frees the optimizer's state, which a step must not.
-            if (event.step === event.totalSteps) tensorsAfter = tf.memory().numTensors;
-            last = now;
-          },
+    await training.train(options.warmup + options.steps, [
+      {
+        onTrainStart() {
+          tensorsBefore = tf.memory().numTensors;
+          last = performance.now();
         },
-      ],
-    });
+        onStepEnd(event) {
+          const now = performance.now();
+          if (event.step > options.warmup) durations.push(now - last);
+          if (event.step === options.warmup) tensorsBefore = tf.memory().numTensors;
+          // Read at the last step: train() then frees the optimizer's state, which a step must not.
+          if (event.step === event.totalSteps) tensorsAfter = tf.memory().numTensors;
+          last = now;
+        },
+      },
+    ]);
     return { msPerStep: median(durations), tensorGrowth: tensorsAfter - tensorsBefore };
   } finally {
-    experiment.dispose();
+    training.dispose();
   }
 }

@@ -1,5 +1,6 @@
 // Small helpers shared by tame's wasm training kernels.
 import type { KernelConfig, NamedAttrMap, NamedTensorInfoMap, Tensor, Tensor4D, TensorInfo } from '@tensorflow/tfjs';
+import { isHeapBackend } from './heap-copy.js';
 
 /** The `@tensorflow/tfjs` union module, passed in so the kernels use the caller's single TensorFlow.js instance. */
 export type TensorFlow = typeof import('@tensorflow/tfjs');
@@ -27,16 +28,6 @@ export function asTensor<T extends Tensor = Tensor>(tf: TensorFlow, info: Tensor
   return tf.engine().makeTensorFromTensorInfo(info) as T;
 }
 
-/** The parts of tfjs-backend-wasm's BackendWasm that crop4d uses (heap access). */
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: string): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
-
-function isHeapBackend(backend: unknown): backend is HeapBackend {
-  const b = backend as Partial<HeapBackend> | null;
-  return typeof b?.makeOutput === 'function' && typeof b.typedArrayFromHeap === 'function';
-}
 
 /**
  * x[:, rowOffset : rowOffset + height, colOffset : colOffset + width, :] copied straight from the wasm heap, one

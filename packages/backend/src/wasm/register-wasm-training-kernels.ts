@@ -6,7 +6,9 @@ import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import type { KernelFn, TensorFlow, WasmKernelConfig } from './kernel-utils.js';
 import { depthwiseConv2dBackpropFilterConfig } from './depthwise-conv2d-backprop-filter.js';
 import { depthwiseConv2dBackpropInputConfig } from './depthwise-conv2d-backprop-input.js';
+import { concatConfig } from './concat.js';
 import { log1pConfig } from './log1p.js';
+import { splitVConfig } from './split-v.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
 /** Marks a kernel function as tame's, so a second registration recognizes it and does nothing. */
@@ -34,7 +36,7 @@ const missingKernels = [
  * Native kernels replaced by a wrapper that keeps calling them for the shapes they handle fast, or (Log1p, inaccurate
  * for small x) that never calls them.
  */
-const wrappedKernels = ['Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'Log1p'] as const;
+const wrappedKernels = ['Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'Log1p', 'SplitV', 'Concat'] as const;
 
 /** Names of the kernels registerWasmTrainingKernels registers on 'wasm'. */
 export const wasmTrainingKernelNames: readonly string[] = [...missingKernels, ...wrappedKernels];
@@ -80,4 +82,7 @@ export function registerWasmTrainingKernels(tf: TensorFlow): void {
   wrap('BatchMatMul', (native) => (native === undefined ? undefined : batchMatMulConfig(tf, native)));
   wrap('_FusedMatMul', (native) => (native === undefined ? undefined : fusedMatMulConfig(tf, native)));
   wrap('Log1p', () => log1pConfig(tf));
+  // Data movement copied on the heap; strings stay with the native kernels.
+  wrap('SplitV', (native) => (native === undefined ? undefined : splitVConfig(tf, native)));
+  wrap('Concat', (native) => (native === undefined ? undefined : concatConfig(tf, native)));
 }

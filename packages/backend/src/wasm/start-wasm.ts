@@ -6,9 +6,13 @@ import { registerWasmTrainingKernels } from './register-wasm-training-kernels.js
 type WasmPackage = typeof import('@tensorflow/tfjs-backend-wasm');
 
 /** The emscripten module's thread pool, reached through the backend (`Module.PThread`). */
+interface PthreadWorker {
+  unref(): void;
+  terminate(): Promise<number>;
+}
 interface PthreadPool {
-  runningWorkers: { unref(): void }[];
-  unusedWorkers: { unref(): void }[];
+  runningWorkers: PthreadWorker[];
+  unusedWorkers: PthreadWorker[];
 }
 
 let wasmPackage: WasmPackage | undefined;
@@ -65,9 +69,12 @@ async function startThreadedInNode(tf: TensorFlow, wasm: WasmPackage, threads: n
     bridge.restore();
   }
   if (!ready) return false;
-  // The pool's workers would keep Node alive after the work is done: the process exits when the main thread does.
   const pool = (tf.findBackend('wasm') as unknown as { wasm: { PThread?: PthreadPool } }).wasm.PThread;
-  for (const worker of [...(pool?.runningWorkers ?? []), ...(pool?.unusedWorkers ?? [])]) worker.unref();
+  // The glue starts 8 workers whatever the count (a V8 isolate each, ~15 MiB); XNNPACK's pool has taken the ones it
+  // needs by now: end the rest (should a thread start later, the glue starts a worker for it).
+  for (const worker of pool?.unusedWorkers.splice(0) ?? []) void worker.terminate();
+  // The pool's workers would keep Node alive after the work is done: the process exits when the main thread does.
+  for (const worker of pool?.runningWorkers ?? []) worker.unref();
   const actual = wasm.getThreadsCount();
   if (actual !== threads) {
     throw new Error(`setBackend: asked the wasm backend for ${threads} threads and it started ${actual}`);
