@@ -25,6 +25,12 @@ const cases: Case[] = [
   { a: [2, 3, 40, 50], b: [2, 3, 50, 40] },
   { a: [3, 4, 5], b: [3, 5, 6], tb: false }, // batched, small: native
   { a: [2, 1, 5, 7], b: [1, 3, 7, 4] }, // batch dims broadcast both ways: native
+  // The cases above under 16k multiply-adds run natively (tiny products); the rewrites at sizes that take them:
+  { a: [70, 50], b: [30, 70], ta: true, tb: true },
+  { a: [4, 50, 70], b: [70, 30] }, // b broadcast: one GEMM
+  { a: [4, 70, 50], b: [1, 30, 70], ta: true, tb: true },
+  { a: [50, 70], b: [4, 70, 30] }, // a broadcast
+  { a: [1, 70, 50], b: [4, 30, 70], ta: true, tb: true },
 ];
 
 const matMul = (c: Case) => (a: tf.Tensor, b: tf.Tensor) => tf.matMul(a, b, c.ta, c.tb);
@@ -37,7 +43,7 @@ describe('BatchMatMul on wasm', () => {
 
   it('gives the gradients of matMul (all transposes) equal to the cpu backend', async () => {
     // (Only same-batch shapes: tfjs-core's BatchMatMul gradient does not reduce broadcast batch dims on any backend.)
-    for (const c of [cases[1], cases[3], cases[4], cases[10], cases[11]] as Case[]) {
+    for (const c of [cases[1], cases[3], cases[4], cases[10], cases[11], cases[14]] as Case[]) {
       const outShape = tf.tidy(() => matMul(c)(tf.zeros(c.a), tf.zeros(c.b)).shape);
       const loss = (a: tf.Tensor, b: tf.Tensor, r: tf.Tensor) =>
         tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(matMul(c)(x, y), r)))([a, b]);
