@@ -56,7 +56,7 @@ export {
 } from './lagrangian/geco-objective.js';
 export { createElboObjective, type ElboObjectiveOptions } from './objective/elbo-objective.js';
 export type { ObjectiveLoss, ObjectiveLossInput, TrainingObjective } from './objective/training-objective.js';
-export { createAdamOptimizer, type AdamOptimizer, type AdamOptions, type AdamState } from './optimizer/adam.js';
+export { adamUpdateKernelName, createAdamOptimizer, type AdamOptimizer, type AdamOptions, type AdamState } from './optimizer/adam.js';
 export { clipByGlobalNorm, globalNorm } from './optimizer/clip-by-global-norm.js';
 export { stepSeed, tfjsSeed } from './random/step-seed.js';
 export {

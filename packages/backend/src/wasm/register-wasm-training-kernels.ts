@@ -1,5 +1,6 @@
 // Registers on the wasm backend the kernels that training needs and tfjs-backend-wasm 4.22 lacks or runs slowly.
 // See packages/backend/README.md for each kernel's formula and the measured speed.
+import { adamUpdateConfig } from './adam-update.js';
 import { batchMatMulConfig, fusedMatMulConfig } from './batch-mat-mul.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
@@ -31,6 +32,8 @@ const missingKernels = [
   'UnsortedSegmentSum',
   'DepthwiseConv2dNativeBackpropFilter',
   'DepthwiseConv2dNativeBackpropInput',
+  // Not a tfjs kernel: @tame/core's Adam runs it where registered (one launch per variable instead of ~13).
+  'TameAdamUpdate',
 ] as const;
 /**
  * Native kernels replaced by a wrapper that keeps calling them for the shapes they handle fast, or (Log1p, inaccurate
@@ -61,6 +64,7 @@ export function registerWasmTrainingKernels(tf: TensorFlow): void {
     UnsortedSegmentSum: () => unsortedSegmentSumConfig(tf),
     DepthwiseConv2dNativeBackpropFilter: () => depthwiseConv2dBackpropFilterConfig(tf),
     DepthwiseConv2dNativeBackpropInput: () => depthwiseConv2dBackpropInputConfig(tf),
+    TameAdamUpdate: () => adamUpdateConfig(),
   };
   for (const name of missingKernels) {
     if (tf.getKernel(name, 'wasm') === undefined) register(tf, makeMissing[name]());

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { createAdamOptimizer } from './adam.js';
+import { adamUpdateKernelName, createAdamOptimizer } from './adam.js';
 import { clipByGlobalNorm, globalNorm } from './clip-by-global-norm.js';
 
 /** Adam written out in float64 from the paper, as the second method. */
@@ -54,6 +54,46 @@ describe('createAdamOptimizer', () => {
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([gradient, variable]);
     optimizer.dispose();
+  });
+
+  // The test set-up starts wasm through @tame/backend, which registers the fused update under this name.
+  it.skipIf(tf.getBackend() !== 'wasm')('runs the backend\'s fused update where registered, bit for bit equal to the ops path', () => {
+    const registered = tf.getKernel(adamUpdateKernelName, 'wasm');
+    expect(registered).toBeDefined();
+    const config = registered!;
+    let launches = 0;
+    const counting = { ...config, kernelFunc: (...args: Parameters<typeof config.kernelFunc>) => (launches++, config.kernelFunc(...args)) };
+    // Values from 1e-30 to 1e4, both signs, and zeros: every rounding path of the update.
+    const values = (seed: number) => Array.from({ length: 37 * 11 }, (_, index) => (index % 9 === 0 ? 0 : Math.sin(index * seed) * 10 ** ((index * seed) % 35 - 30)));
+    const train = (name: string) => {
+      const variable = tf.variable(tf.tensor2d(values(1.7), [37, 11]), true, name);
+      const optimizer = createAdamOptimizer({ learningRate: 0.01 });
+      for (let step = 1; step <= 5; step += 1) {
+        const gradient = tf.tensor2d(values(step + 0.3), [37, 11]);
+        optimizer.applyGradients([variable], [gradient]);
+        gradient.dispose();
+      }
+      const bytes = [variable, ...optimizer.slots().map((slot) => slot.tensor)].map((tensor) => Array.from(new Uint32Array(tensor.dataSync().buffer)));
+      optimizer.dispose();
+      variable.dispose();
+      return bytes;
+    };
+    tf.unregisterKernel(adamUpdateKernelName, 'wasm');
+    tf.registerKernel(counting);
+    let fused: number[][];
+    try {
+      fused = train('adam-test/fused');
+    } finally {
+      tf.unregisterKernel(adamUpdateKernelName, 'wasm');
+    }
+    let ops: number[][];
+    try {
+      ops = train('adam-test/ops');
+    } finally {
+      tf.registerKernel(config);
+    }
+    expect(launches).toBe(5);
+    expect(fused).toEqual(ops);
   });
 
   it('rejects invalid hyper-parameters', () => {

@@ -1,6 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError } from '../errors/tame-error.js';
 
+/**
+ * The kernel that applies one Adam update to a float32 variable and its two moments in one launch, which a backend
+ * may register (@tame/backend does on wasm, where each of the ~13 ops of an update is a launch, and a launch wakes
+ * the thread pool). Inputs `{ variable, gradient, first, second }`, attrs `{ beta1, beta2, stepSize, epsilonHat }`,
+ * outputs `[variable, first, second]` after the update, equal bit for bit to the float32 ops of applyGradients.
+ */
+export const adamUpdateKernelName = 'TameAdamUpdate';
+
 export interface AdamOptions {
   readonly learningRate?: number;
   readonly beta1?: number;
@@ -65,10 +73,20 @@ export function createAdamOptimizer(options: AdamOptions = {}): AdamOptimizer {
       // Bias corrections folded into the step size, in float64 before entering float32.
       const stepSize = (learningRate * Math.sqrt(1 - beta2 ** iterations)) / (1 - beta1 ** iterations);
       const epsilonHat = epsilon * Math.sqrt(1 - beta2 ** iterations);
+      const fused = tf.getKernel(adamUpdateKernelName, tf.getBackend()) !== undefined;
       tf.tidy(() => {
         variables.forEach((variable, index) => {
           const gradient = gradients[index] as tf.Tensor;
           const { first, second } = momentsOf(variable);
+          if (fused && variable.dtype === 'float32' && gradient.dtype === 'float32') {
+            const inputs = { variable, gradient, first, second } as unknown as tf.NamedTensorMap;
+            const attrs = { beta1, beta2, stepSize, epsilonHat } as unknown as tf.NamedAttrMap;
+            const [nextVariable, nextFirst, nextSecond] = tf.engine().runKernel(adamUpdateKernelName, inputs, attrs) as tf.Tensor[];
+            first.assign(nextFirst as tf.Tensor);
+            second.assign(nextSecond as tf.Tensor);
+            variable.assign(nextVariable as tf.Tensor);
+            return;
+          }
           const nextFirst = tf.add(tf.mul(beta1, first), tf.mul(1 - beta1, gradient));
           const nextSecond = tf.add(tf.mul(beta2, second), tf.mul(1 - beta2, tf.square(gradient)));
           first.assign(nextFirst);
