@@ -64,7 +64,7 @@ export function registerWasmTrainingKernels(tf: TensorFlow): void {
     UnsortedSegmentSum: () => unsortedSegmentSumConfig(tf),
     DepthwiseConv2dNativeBackpropFilter: () => depthwiseConv2dBackpropFilterConfig(tf),
     DepthwiseConv2dNativeBackpropInput: () => depthwiseConv2dBackpropInputConfig(tf),
-    TameAdamUpdate: () => adamUpdateConfig(),
+    TameAdamUpdate: () => adamUpdateConfig(tf),
   };
   for (const name of missingKernels) {
     if (tf.getKernel(name, 'wasm') === undefined) register(tf, makeMissing[name]());

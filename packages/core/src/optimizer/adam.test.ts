@@ -63,19 +63,22 @@ describe('createAdamOptimizer', () => {
     const config = registered!;
     let launches = 0;
     const counting = { ...config, kernelFunc: (...args: Parameters<typeof config.kernelFunc>) => (launches++, config.kernelFunc(...args)) };
-    // Values from 1e-30 to 1e4, both signs, and zeros: every rounding path of the update.
-    const values = (seed: number) => Array.from({ length: 37 * 11 }, (_, index) => (index % 9 === 0 ? 0 : Math.sin(index * seed) * 10 ** ((index * seed) % 35 - 30)));
+    // Values from 1e-30 to 1e4, both signs, and zeros: every rounding path of the update. A small variable and one
+    // past the size where the wasm kernel switches from its loop to ops.
+    const shapes: Array<[number, number]> = [[37, 11], [160, 129]];
+    const values = (seed: number, [rows, columns]: [number, number]) =>
+      tf.tensor2d(Array.from({ length: rows * columns }, (_, index) => (index % 9 === 0 ? 0 : Math.sin(index * seed) * 10 ** ((index * seed) % 35 - 30))), [rows, columns]);
     const train = (name: string) => {
-      const variable = tf.variable(tf.tensor2d(values(1.7), [37, 11]), true, name);
+      const variables = shapes.map((shape, index) => tf.variable(values(1.7, shape), true, `${name}/${index}`));
       const optimizer = createAdamOptimizer({ learningRate: 0.01 });
       for (let step = 1; step <= 5; step += 1) {
-        const gradient = tf.tensor2d(values(step + 0.3), [37, 11]);
-        optimizer.applyGradients([variable], [gradient]);
-        gradient.dispose();
+        const gradients = shapes.map((shape) => values(step + 0.3, shape));
+        optimizer.applyGradients(variables, gradients);
+        tf.dispose(gradients);
       }
-      const bytes = [variable, ...optimizer.slots().map((slot) => slot.tensor)].map((tensor) => Array.from(new Uint32Array(tensor.dataSync().buffer)));
+      const bytes = [...variables, ...optimizer.slots().map((slot) => slot.tensor)].map((tensor) => Array.from(new Uint32Array(tensor.dataSync().buffer)));
       optimizer.dispose();
-      variable.dispose();
+      tf.dispose(variables);
       return bytes;
     };
     tf.unregisterKernel(adamUpdateKernelName, 'wasm');
@@ -92,7 +95,7 @@ describe('createAdamOptimizer', () => {
     } finally {
       tf.registerKernel(config);
     }
-    expect(launches).toBe(5);
+    expect(launches).toBe(10);
     expect(fused).toEqual(ops);
   });
 
