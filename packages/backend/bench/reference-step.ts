@@ -12,7 +12,7 @@
 //   loss: Gaussian squared error 0.5*sum((x - x')^2) + analytic KL, averaged over the batch.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { setBackend } from '@tame/backend';
+import { formatKernelProfile, profileKernels, setBackend } from '@tame/backend';
 
 const argv = process.argv.slice(2);
 function option(name: string, fallback: number): number {
@@ -148,82 +148,18 @@ async function run(backend: string, timedSteps: number, warmupSteps: number, pro
   return median(times);
 }
 
-/**
- * tf.profile lists every kernel, including the ones tame's composite kernels run inside (they are kernels too). To
- * give self times, the composite kernels are wrapped for the profiled step to record which entries ran inside them.
- */
+/** Per-kernel self times of the profiled steps (profileKernels lists tame's composite kernels' children under them). */
 async function printProfile(model: Model, x: tf.Tensor4D) {
-  const composite = [
-    'Conv2DBackpropFilter',
-    'Conv2DBackpropInput',
-    'UnsortedSegmentSum',
-    'BatchMatMul',
-    '_FusedMatMul',
-  ];
-  const engineState = (tf.engine() as unknown as { state: { activeProfile: { kernels: unknown[] } } }).state;
-  const spans: Array<{ name: string; first: number }> = [];
-  const nestedIn = new Map<number, string>(); // profile entry index -> composite kernel it ran inside
-  const restore: Array<() => void> = [];
-  for (const name of composite) {
-    const config = tf.getKernel(name, tf.getBackend()) as { kernelFunc: (...a: unknown[]) => unknown } | undefined;
-    if (config === undefined) continue;
-    const original = config.kernelFunc;
-    config.kernelFunc = (...args: unknown[]) => {
-      const first = engineState.activeProfile.kernels.length;
-      spans.push({ name, first });
-      const out = original(...args);
-      const last = engineState.activeProfile.kernels.length; // children pushed so far
-      for (let i = first; i < last; i++) if (!nestedIn.has(i)) nestedIn.set(i, name);
-      return out;
-    };
-    restore.push(() => (config.kernelFunc = original));
+  if (process.env.PROFILE_CALLS) {
+    const info = await tf.profile(() => void model.step(x));
+    for (const kernel of info.kernels) {
+      console.log(`${kernel.name} ${JSON.stringify(kernel.inputShapes)} ${(await (kernel.kernelTimeMs as unknown as Promise<number>)).toFixed(2)} ms`);
+    }
   }
-  const info = await tf.profile(() => {
+  const profile = await profileKernels(tf, () => {
     for (let i = 0; i < profiledSteps; i++) model.step(x);
-  });
-  restore.forEach((f) => f());
-  const self = new Map<string, { ms: number; calls: number }>();
-  const inside = new Map<string, { ms: number; calls: number }>();
-  let total = 0;
-  for (const [i, k] of info.kernels.entries()) {
-    const ms = await (k.kernelTimeMs as unknown as Promise<number>);
-    const parent = nestedIn.get(i);
-    if (process.env.PROFILE_CALLS && i < info.kernels.length / profiledSteps) {
-      console.log(`${parent ? '    ' : ''}${k.name} ${JSON.stringify(k.inputShapes)} ${ms.toFixed(2)} ms`);
-    }
-    if (parent === undefined) {
-      total += ms / profiledSteps;
-      const e = self.get(k.name) ?? { ms: 0, calls: 0 };
-      e.ms += ms / profiledSteps;
-      e.calls += 1 / profiledSteps;
-      self.set(k.name, e);
-    } else {
-      const key = `${parent} > ${k.name}`;
-      const e = inside.get(key) ?? { ms: 0, calls: 0 };
-      e.ms += ms / profiledSteps;
-      e.calls += 1 / profiledSteps;
-      inside.set(key, e);
-    }
-  }
-  console.log(
-    `\nPer-kernel profile, mean of ${profiledSteps} ${tf.getBackend()} steps (tf.profile; it times each kernel, which adds a little): ` +
-      `${total.toFixed(1)} ms in top-level kernels`
-  );
-  const rows = [...self.entries()].sort((a, b) => b[1].ms - a[1].ms);
-  for (const [name, e] of rows) {
-    console.log(
-      `  ${name.padEnd(28)} ${e.ms.toFixed(2).padStart(8)} ms  ${String(Math.round(e.calls)).padStart(4)} calls`
-    );
-  }
-  if (inside.size > 0) {
-    console.log('  of which inside tame composite kernels:');
-    for (const [name, e] of [...inside.entries()].sort((a, b) => b[1].ms - a[1].ms)) {
-      console.log(
-        `    ${name.padEnd(44)} ${e.ms.toFixed(2).padStart(8)} ms  ${String(Math.round(e.calls)).padStart(4)} calls`
-      );
-    }
-  }
-  console.log();
+  }, profiledSteps);
+  console.log(`\nPer-kernel profile, mean of ${profiledSteps} ${tf.getBackend()} steps (tf.profile; it times each kernel, which adds a little): ${formatKernelProfile(profile, 40)}\n`);
 }
 
 const mainMs = await run(mainBackend, steps, warmup, true);
