@@ -20,7 +20,7 @@ export interface KernelProfile {
 }
 
 /** tame's kernels on wasm that compute with other kernels: their children are listed under them, not beside them. */
-const compositeKernels = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum', 'BatchMatMul', '_FusedMatMul', 'Log1p', 'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter'];
+const compositeKernels = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum', 'BatchMatMul', '_FusedMatMul', 'Log1p', 'TameAdamUpdate', 'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter'];
 
 /**
  * Times every kernel `run` launches (tf.profile) and sums them by name, per repetition when `run` repeats its work

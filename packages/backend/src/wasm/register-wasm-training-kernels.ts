@@ -10,7 +10,6 @@ import { depthwiseConv2dBackpropInputConfig } from './depthwise-conv2d-backprop-
 import { concatConfig } from './concat.js';
 import { log1pConfig } from './log1p.js';
 import { splitVConfig } from './split-v.js';
-import { sumConfig } from './sum.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
 /** Marks a kernel function as tame's, so a second registration recognizes it and does nothing. */
@@ -40,7 +39,7 @@ const missingKernels = [
  * Native kernels replaced by a wrapper that keeps calling them for the shapes they handle fast, or (Log1p, inaccurate
  * for small x) that never calls them.
  */
-const wrappedKernels = ['Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'Log1p', 'SplitV', 'Concat', 'Sum'] as const;
+const wrappedKernels = ['Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'Log1p', 'SplitV', 'Concat'] as const;
 
 /** Names of the kernels registerWasmTrainingKernels registers on 'wasm'. */
 export const wasmTrainingKernelNames: readonly string[] = [...missingKernels, ...wrappedKernels];
@@ -90,6 +89,4 @@ export function registerWasmTrainingKernels(tf: TensorFlow): void {
   // Data movement copied on the heap; strings stay with the native kernels.
   wrap('SplitV', (native) => (native === undefined ? undefined : splitVConfig(tf, native)));
   wrap('Concat', (native) => (native === undefined ? undefined : concatConfig(tf, native)));
-  // Sums over leading axes (bias gradients) as a GEMM with a row of ones; other sums native.
-  wrap('Sum', (native) => (native === undefined ? undefined : sumConfig(tf, native)));
 }
