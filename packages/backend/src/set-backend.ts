@@ -7,7 +7,8 @@ type TensorFlow = typeof import('@tensorflow/tfjs');
 /** Options of {@link setBackend}. */
 export interface SetBackendOptions {
   /**
-   * Threads of the wasm backend's XNNPACK pool (conv, matMul), the calling thread included; default 1. Ignored by the
+   * Threads of the wasm backend's XNNPACK pool (conv, matMul), the calling thread included; default 1 in Node (in a
+   * browser, tfjs's own default: every core where the page is cross-origin isolated). Ignored by the
    * other backends (tfjs-node sizes its own pool). Fixed per process once wasm has started: a later call asking for a
    * different count throws. In Node, more than 1 starts tfjs-backend-wasm's threaded build, which tfjs leaves off there
    * (see the README: it depends on tfjs-backend-wasm 4.22.0 exactly).
