@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { BackendName } from '@tame/backend';
+import { sourceNodeArguments } from '../run/source-node-arguments.js';
 import type { BenchModelId } from './bench-models.js';
 import type { BenchRequest, BenchResult, PeerResult } from './bench-result.js';
 
@@ -10,7 +10,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 const benchProcess = join(here, 'bench-process.ts');
 /** The PyTorch peer, outside src/: a Python script, not part of the app's TypeScript. */
 export const pytorchPeerScript = join(here, '..', '..', 'bench', 'pytorch-peer.py');
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export interface BenchPlan {
   readonly backends: readonly BackendName[];
@@ -49,7 +48,7 @@ const errorLine = (text: string) => [...text.split('\n')].reverse().find((line) 
 
 /** Times one model on one backend and thread count in a fresh process. */
 async function measure(request: BenchRequest): Promise<BenchResult> {
-  const output = await run(process.execPath, ['--import', tsxLoader, '--conditions=@tame/source', benchProcess, JSON.stringify(request)]);
+  const output = await run(process.execPath, sourceNodeArguments(benchProcess, [JSON.stringify(request)]));
   const line = lastLine(output.stdout);
   if (output.code !== 0 || !line.startsWith('{')) throw new Error(errorLine(output.stderr) || `exit ${output.code}`);
   return JSON.parse(line) as BenchResult;

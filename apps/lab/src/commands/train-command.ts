@@ -197,8 +197,15 @@ export async function runExperiment(options: RunExperimentOptions) {
   log(`tame train: ${describeExperiment(config, constraints)}; backend ${backend}${threads === undefined ? '' : ` (${threads} thread${threads === 1 ? '' : 's'})`}; run ${runDirectory}`);
 
   const controller = new AbortController();
+  let interruptedAt = 0;
   const onSignal = () => {
-    if (controller.signal.aborted) process.exit(130);
+    // One Ctrl-C can arrive twice within milliseconds (from the terminal and relayed by npm): only a second press,
+    // a second or more later, quits without the checkpoint.
+    if (controller.signal.aborted) {
+      if (performance.now() - interruptedAt > 1000) process.exit(130);
+      return;
+    }
+    interruptedAt = performance.now();
     process.stderr.write('\ninterrupted: finishing this step and saving a checkpoint (Ctrl-C again to quit now)\n');
     controller.abort();
   };

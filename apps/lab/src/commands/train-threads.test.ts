@@ -4,6 +4,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTame } from '../testing/start-tame.js';
 import { expectUsageError, spawnTame } from '../testing/spawn-tame.js';
 
 let scratch: string;
@@ -37,6 +38,30 @@ describe('tame train --threads', () => {
     for (const file of checkpoints) {
       const bytes = (threads: number) => readFile(join(scratch, `threads-${threads}`, 'checkpoints', file));
       expect((await bytes(2)).equals(await bytes(1))).toBe(true);
+    }
+  });
+
+  it('checkpoints on Ctrl-C with its threads running, exits, and resumes from that step', async () => {
+    const started = startTame(['train', '--dataset', 'mnist', '--steps', '100000', '--batch', '32', '--backend', 'wasm', '--threads', '2', '--out', 'interrupted'], { cwd: scratch });
+    try {
+      // The first progress line: training is under way, the pool busy.
+      for (let waited = 0; !/^step \d+\/100000/m.test(started.stdout()); waited += 100) {
+        if (waited > 90_000) throw new Error(`no progress line; stdout:\n${started.stdout()}\nstderr:\n${started.stderr()}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      started.killGroup('SIGINT');
+      const run = await started.exited;
+      expect(run.exitCode).toBe(0);
+      expect(run.stderr).toMatch(/interrupted: finishing this step and saving a checkpoint/);
+      const stoppedAt = Number(/^stopped at step (\d+):/m.exec(run.stdout)?.[1]);
+      expect(stoppedAt).toBeGreaterThan(0);
+      const checkpoints = await readdir(join(scratch, 'interrupted', 'checkpoints'));
+      expect(checkpoints).toContain(`checkpoint-${String(stoppedAt).padStart(9, '0')}.tame`);
+      const resumed = await tame('train', '--resume', 'interrupted', '--steps', String(stoppedAt + 2), '--threads', '2');
+      expect(resumed.exitCode).toBe(0);
+      expect(resumed.stdout).toMatch(new RegExp(`^done at step ${stoppedAt + 2}:`, 'm'));
+    } finally {
+      started.killGroup('SIGKILL');
     }
   });
 

@@ -1,14 +1,12 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { RunSummary } from '../commands/train-command.js';
 import type { ExperimentConfig } from '../experiment/experiment-config.js';
+import { sourceNodeArguments } from '../run/source-node-arguments.js';
 import type { TrainJobMessage } from './train-job-process.js';
 
 const childEntry = join(dirname(fileURLToPath(import.meta.url)), 'train-job-process.ts');
-// By location: the worker's working directory may be anywhere (the store), where 'tsx' would not resolve.
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 /** One logged step of the child's JSON progress: `tame train --json`'s rows. */
 export type StepRow = Readonly<Record<string, number>> & { readonly step: number };
@@ -39,7 +37,7 @@ export interface TrainingJob {
  */
 export function trainJob(options: TrainJobOptions): TrainingJob {
   // tsx as a loader in this one process (tsx's own CLI would add a process between the IPC channel and the run).
-  const child = spawn(process.execPath, ['--import', tsxLoader, '--conditions=@tame/source', childEntry], {
+  const child = spawn(process.execPath, sourceNodeArguments(childEntry), {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     detached: true,
     env: { ...process.env, INIT_CWD: process.cwd() },

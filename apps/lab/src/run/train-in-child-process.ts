@@ -1,14 +1,13 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunSummary } from '../commands/train-command.js';
 import type { ExperimentConfig } from '../experiment/experiment-config.js';
+import { sourceNodeArguments } from './source-node-arguments.js';
 
 const cliPath = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli.ts');
-const tsxCli = join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'cli.mjs');
 
 /**
  * `tame train --config <config> --out <runDirectory> --json [--threads N]` in a child process, so that independent
@@ -19,7 +18,7 @@ export async function trainInChildProcess(options: { readonly config: Experiment
   const scratch = await mkdtemp(join(tmpdir(), 'tame-child-'));
   const configPath = join(scratch, 'config.json');
   await writeFile(configPath, JSON.stringify(options.config));
-  const args = [tsxCli, '--conditions=@tame/source', cliPath, 'train', '--config', configPath, '--out', options.runDirectory, '--force', '--json'];
+  const args = sourceNodeArguments(cliPath, ['train', '--config', configPath, '--out', options.runDirectory, '--force', '--json']);
   if (options.backend !== undefined) args.push('--backend', options.backend);
   if (options.threads !== undefined) args.push('--threads', String(options.threads));
   try {
