@@ -136,6 +136,7 @@ describe('tame reproduce', () => {
   it('rejects an unknown experiment, two scales at once and --queue for a reproduction that cannot use it', async () => {
     expectUsageError(await tame('reproduce', 'figure-99'), /^tame reproduce: unknown experiment 'figure-99' \(known: figure-3, .*all, list\)$/);
     expectUsageError(await tame('reproduce', 'figure-3', '--smoke', '--faithful'), /^tame reproduce: --smoke and --faithful exclude each other/);
+    expectUsageError(await tame('reproduce', 'figure-3', '--smoke', '--threads', '0'), /^tame reproduce: --threads must be a positive integer \(wasm threads of this process\), got '0'$/);
     expectUsageError(
       await tame('reproduce', 'bilbo-baggins', '--smoke', '--queue', 'redis://127.0.0.1:1', '--out', 'queued'),
       /^tame reproduce: --queue is not supported by bilbo-baggins \(it trains outside the shared run helper\); it is by figure-3, .*conditional-convdraw$/,

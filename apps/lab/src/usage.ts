@@ -34,7 +34,7 @@ commands:
   fixed-points --data two-blobs|lines|circles [--lipschitz none|local|global] [--gamma X] [--betas 60]
             [--tiles 32] [--seed 0] [--out DIR] [--json]   beta sweep of the reconstruction fixed points
             (Figures 2 and 7, documented reconstruction): E(beta), fixed-point counts, critical betas, figure
-  reproduce list | <id> | all [--smoke | --medium | --faithful] [--out DIR] [--force | --resume] [--json]   the papers' experiments
+  reproduce list | <id> | all [--smoke | --medium | --faithful] [--out DIR] [--force | --resume] [--threads N] [--json]   the papers' experiments
             (EXPERIMENTS.md): ${reproductions.map((reproduction) => reproduction.id).join(', ')};
             each writes its runs, figures, result.json and result.md
             [--queue redis://HOST:PORT [--store DIR]]: runs train on tame workers (${reproductions.filter((reproduction) => reproduction.runsOnQueue === true).map((reproduction) => reproduction.id).join(', ')})

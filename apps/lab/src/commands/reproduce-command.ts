@@ -8,6 +8,7 @@ import { reproductionScales } from '../reproductions/reproduction.js';
 import { resultMarkdown } from '../reproductions/result-markdown.js';
 import { pathExists, writeJsonAtomically } from '../run/run-directory.js';
 import { startBackend } from '../start-backend.js';
+import { threadsFlag } from '../thread-count.js';
 import { UsageError } from '../usage-error.js';
 
 export const reproduceFlags = {
@@ -18,6 +19,7 @@ export const reproduceFlags = {
   force: { type: 'boolean' },
   resume: { type: 'boolean' },
   backend: { type: 'string' },
+  threads: { type: 'string' },
   queue: { type: 'string' },
   store: { type: 'string' },
   json: { type: 'boolean' },
@@ -30,7 +32,7 @@ function listing(): string {
 }
 
 /**
- * `tame reproduce list | <id> | all [--smoke | --medium | --faithful] [--out DIR] [--force | --resume] [--backend NAME] [--json]`: runs the
+ * `tame reproduce list | <id> | all [--smoke | --medium | --faithful] [--out DIR] [--force | --resume] [--backend NAME] [--threads N] [--json]`: runs the
  * experiments of the two papers (EXPERIMENTS.md). Each writes its runs and figures into its directory, plus
  * result.json (numbers, claim, configuration, wall time) and result.md (the Markdown EXPERIMENTS.md quotes).
  */
@@ -53,6 +55,8 @@ export async function reproduceCommand(argv: string[]): Promise<void> {
     throw new UsageError(`tame reproduce: ${named.slice(0, -1).join(', ')} and ${named.at(-1)} exclude each other (pick one scale; the default is small)`);
   }
   const scale: ReproductionScale = scaleFlags[0] ?? 'small';
+  // wasm threads of the runs this process trains itself (default every core); sweeps' child runs get their share.
+  const threads = threadsFlag('reproduce', flags.threads);
   if (flags.queue !== undefined) {
     const unsupported = selected.filter((reproduction) => reproduction.runsOnQueue !== true);
     if (unsupported.length > 0) {
@@ -74,7 +78,7 @@ export async function reproduceCommand(argv: string[]): Promise<void> {
   };
   const openExecutor =
     flags.queue === undefined ? undefined : await prepareQueueSubmission('reproduce', { queue: flags.queue, store: flags.store, resume: flags.resume === true }, directories, log);
-  await startBackend('reproduce', flags.backend);
+  await startBackend('reproduce', flags.backend, threads);
   const results = [];
   for (const [index, reproduction] of selected.entries()) {
     const outDirectory = directories[index]!;

@@ -106,7 +106,7 @@ export function installThreadedWasmBridge(threads: number): ThreadedWasmBridge {
   };
   // The pool is min(requested, 8, logical cores / 2): report enough cores for the request.
   const cores = originalCpus();
-  os.cpus = () => (cores.length >= 2 * threads ? cores : Array.from({ length: 2 * threads }, (_, i) => cores[i % cores.length]!));
+  os.cpus = () => (cores.length >= 2 * threads ? cores : Array.from({ length: 2 * threads }, (_, index) => cores[index % cores.length]!));
 
   let restored = false;
   return {
