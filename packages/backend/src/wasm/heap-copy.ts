@@ -1,4 +1,4 @@
-// Strided copies inside the wasm heap, for the kernels that only move data (SplitV, Concat). tfjs-backend-wasm 4.22's
+// Strided copies inside the wasm heap, for the kernels that only move data (SplitV, Concat, crop4d). tfjs-backend-wasm 4.22's
 // SplitV slices through its Slice kernel, which copies the whole input out of the heap (readSync) for every output
 // and then walks it element by element (3.3 ms to split [64, 7, 7, 64] in 4 along the channels, ConvDRAW's gates);
 // its Concat copies each run through a new subarray (0.8 ms to join 4 x [64, 7, 7, 16]).

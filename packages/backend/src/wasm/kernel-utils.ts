@@ -1,6 +1,6 @@
 // Small helpers shared by tame's wasm training kernels.
 import type { KernelConfig, NamedAttrMap, NamedTensorInfoMap, Tensor, Tensor4D, TensorInfo } from '@tensorflow/tfjs';
-import { isHeapBackend } from './heap-copy.js';
+import { copyRuns, isHeapBackend } from './heap-copy.js';
 
 /** The `@tensorflow/tfjs` union module, passed in so the kernels use the caller's single TensorFlow.js instance. */
 export type TensorFlow = typeof import('@tensorflow/tfjs');
@@ -54,13 +54,9 @@ export function crop4d(
   const source = backend.typedArrayFromHeap(x);
   const target = backend.typedArrayFromHeap(out);
   const run = width * channels;
-  let offset = 0;
   for (let b = 0; b < batch; b++) {
-    for (let y = 0; y < height; y++) {
-      const start = ((b * rows + y + rowOffset) * cols + colOffset) * channels;
-      target.set(source.subarray(start, start + run), offset);
-      offset += run;
-    }
+    const start = ((b * rows + rowOffset) * cols + colOffset) * channels;
+    copyRuns(source, start, cols * channels, target, b * height * run, run, height, run);
   }
   return tf.engine().makeTensorFromTensorInfo(out) as Tensor4D;
 }
