@@ -99,7 +99,7 @@ describe('tame fixed-points', () => {
 describe('tame sweep', () => {
   it('trains the ELBO, annealed beta and GECO-RE runs with the given controller, and writes the table', async () => {
     const run = await tame(
-      'sweep', '--dataset', 'micro-mnist', '--kappas', '0.1', '--steps', '2', '--batch', '7', '--parallel', '1', '--no-match-elbo',
+      'sweep', '--dataset', 'micro-mnist', '--kappas', '0.1', '--steps', '2', '--batch', '7', '--parallel', '1', '--threads', '1', '--no-match-elbo',
       '--controller', 'pi:proportionalGain=2', '--out', 'sweep', '--json',
     );
     expectSuccess(run);
@@ -114,6 +114,7 @@ describe('tame sweep', () => {
   it('rejects a kappa outside (0, 1) and an unknown flag', async () => {
     expectUsageError(await tame('sweep', '--kappas', '0.1,2'), /^tame sweep: --kappas must be per-pixel RMSEs in \(0, 1\) separated by commas, e\.g\. 0\.08,0\.1,0\.15; got '0\.1,2'$/);
     expectUsageError(await tame('sweep', '--kappa', '0.1'), /^tame sweep: Unknown option '--kappa' \(known flags: /);
+    expectUsageError(await tame('sweep', '--threads', '0', '--out', 'bad-threads'), /^tame sweep: --threads must be a positive integer \(wasm threads of this process\), got '0'$/);
     expectUsageError(await tame('sweep', '--controller', 'nope'), /^tame sweep: invalid experiment: objective\.controller\.kind: /);
   });
 });
